@@ -1,0 +1,227 @@
+"""The ``iepkit`` command. It parses arguments, calls ``iepkit.api`` and prints.
+
+Kept light at import time: WeasyPrint is loaded only when a PDF is written.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+import click
+
+from . import __version__
+from .errors import IepkitError
+
+STATE_HELP = "State code or name, any case: MS, ms or Mississippi."
+
+
+def _api():
+    from . import api
+    return api
+
+
+def _registry():
+    reg = _api().registry()
+    for warning in reg.host.warnings():
+        click.echo(f"warning: {warning}", err=True)
+    return reg
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
+    click.echo(line.rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for row in rows:
+        click.echo("  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip())
+
+
+class _Group(click.Group):
+    """Turns IepkitError into one message on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IepkitError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="iepkit")
+def cli() -> None:
+    """Letters, rules and guides for special-education disputes under IDEA.
+
+    Works offline; nothing you type leaves your computer. Start with
+    `iepkit letters --state MS`, then write one, for example:
+
+      iepkit letter mediation-request --case my-case.yaml -o request.pdf
+    """
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def states(as_json: bool) -> None:
+    """List the installed state plugins."""
+    reg = _registry()
+    rows = []
+    for st in reg.sorted_states():
+        info = reg.host.infos.get(reg.state_plugin[st.code])
+        rows.append({"code": st.code, "name": st.name, "plugin": info.name if info else None,
+                     "package": info.package if info else None, "version": info.version if info else None})
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("No state plugins are loaded.")
+        return
+    _table([[r["code"], r["name"], r["package"] or "", r["version"] or ""] for r in rows],
+           ["CODE", "NAME", "PACKAGE", "VERSION"])
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def plugins(as_json: bool) -> None:
+    """List the plugins found, the hooks each implements, and any that failed."""
+    reg = _registry()
+    infos = sorted(reg.host.infos.values(), key=lambda i: i.name)
+    if as_json:
+        _print_json([i.as_dict() for i in infos])
+        return
+    for info in infos:
+        head = f"{info.name} ({info.package}{' ' + info.version if info.version else ''})"
+        click.echo(head)
+        if info.error:
+            click.echo(f"  FAILED: {info.error}")
+        else:
+            click.echo("  hooks: " + (", ".join(info.hooks) or "(none)"))
+
+
+@cli.command()
+@click.option("--state", "state", required=True, help=STATE_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, with every fact and its citations.")
+def processes(state: str, as_json: bool) -> None:
+    """List a state's dispute-resolution processes."""
+    _registry()
+    api = _api()
+    st = api.find_state(state)
+    items = api.processes(st.code)
+    if as_json:
+        _print_json([api.to_jsonable(p) for p in items])
+        return
+    for p in items:
+        click.echo(f"{p.id}: {p.name}")
+        click.echo(f"  {p.summary}")
+        if p.letter:
+            click.echo(f"  Letter: iepkit letter {p.letter} --state {st.code}")
+        click.echo("")
+
+
+@cli.command()
+@click.option("--state", "state", required=True, help=STATE_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, with each letter's required elements.")
+def letters(state: str, as_json: bool) -> None:
+    """List the letters a state plugin can write."""
+    _registry()
+    api = _api()
+    st = api.find_state(state)
+    items = api.letters(st.code)
+    if as_json:
+        _print_json([api.to_jsonable(x) for x in items])
+        return
+    _table([[x.id, x.title] for x in items], ["TYPE", "TITLE"])
+
+
+@cli.command()
+@click.option("--state", "state", required=True, help=STATE_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def checklists(state: str, as_json: bool) -> None:
+    """Print a state's checklists for parents."""
+    _registry()
+    api = _api()
+    st = api.find_state(state)
+    items = api.checklists(st.code)
+    if as_json:
+        _print_json([api.to_jsonable(x) for x in items])
+        return
+    for c in items:
+        click.echo(c.title)
+        click.echo(c.intro)
+        for item in c.items:
+            mark = f" [Unverified. {st.unverified_notice}]" if not item.verified else ""
+            click.echo(f"  [ ] {item.text} ({item.citations}){mark}")
+        click.echo("")
+
+
+@cli.command()
+@click.argument("letter_type", metavar="TYPE")
+@click.option("--case", "case_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Your case file (YAML). Without it, the letter is a printable form with blank lines.")
+@click.option("--state", "state", help=STATE_HELP + " Not needed with --case: the case's state is used.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "md", "txt"]), default=None,
+              help="Output format. Default: taken from -o's extension, else pdf.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write. Default: TYPE.pdf for PDF; other formats print to the screen.")
+@click.option("--blanks", is_flag=True, help="Print fill-in lines for fields the case file lacks, instead of stopping.")
+@click.option("--no-notes", is_flag=True, help="Leave out the page of notes for you after the letter.")
+def letter(letter_type: str, case_file: Path | None, state: str | None, fmt: str | None,
+           output: Path | None, blanks: bool, no_notes: bool) -> None:
+    """Write a letter of type TYPE (see `iepkit letters --state MS`).
+
+    \b
+    Examples:
+      iepkit letter mediation-request --case my-case.yaml -o request.pdf
+      iepkit letter state-complaint --state MS --format txt
+    """
+    _registry()
+    api = _api()
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output else ""
+        fmt = {"htm": "html", "markdown": "md", "text": "txt"}.get(suffix, suffix)
+        if fmt not in api.FORMATS:
+            fmt = "pdf"
+    case = api.load_case(case_file) if case_file else None
+    if case is None and not state:
+        state_obj = api.resolve_state(None, None)
+    else:
+        state_obj = api.resolve_state(state, case)
+    rendered = api.prepare_letter(letter_type, state=state_obj.code, case=case, blanks=blanks,
+                                  notes=not no_notes)
+    from .letters import to_format
+    data = to_format(rendered, fmt)
+    if output is None and fmt == "pdf":
+        output = Path(f"{letter_type}.pdf")
+    if output is None:
+        click.echo(data, nl=False)
+    else:
+        from .fileio import write_atomic
+        write_atomic(output, data)
+        click.echo(f"Wrote {output}", err=True)
+    if rendered.missing:
+        click.echo(f"note: {len(rendered.missing)} field(s) were left as blank lines to fill in by hand.", err=True)
+    if rendered.unverified:
+        where = "run without --no-notes to list them" if no_notes else "see the notes page"
+        click.echo(f"note: {len(rendered.unverified)} detail(s) behind this letter are unverified; {where}.",
+                   err=True)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: load plugin commands, then run."""
+    try:
+        from . import api
+        reg = api.registry()
+        reg.host.call_each("register_commands", lambda name: (lambda *a: None), cli=cli)
+    except IepkitError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    cli.main(args=list(argv) if argv is not None else None, prog_name="iepkit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

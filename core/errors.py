@@ -1,0 +1,70 @@
+"""Errors iepkit reports to people.
+
+Every error here is shown as one readable message and exit code 2 by the CLI.
+Messages name files and fields, never the child's data: a case file holds a
+child's disability information, and error text ends up in terminals, logs and
+bug reports.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class IepkitError(Exception):
+    """Base class for errors that are the user's to fix (exit code 2)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where (a field path) and what is expected."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class InputError(IepkitError):
+    """One or more problems in a file or a set of answers, all reported at once."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems = list(problems)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        if len(self.problems) == 1:
+            return f"{self.source}: {self.problems[0]}"
+        lines = [f"{self.source} has {len(self.problems)} problems:"]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class UnknownChoiceError(IepkitError):
+    """A name that is not one of the valid choices; the message lists them."""
+
+    def __init__(self, what: str, given: str, choices: list[str]):
+        self.what, self.given, self.choices = what, given, list(choices)
+        listed = ", ".join(choices) if choices else "(none installed)"
+        super().__init__(f"Unknown {what} '{given}'. Valid choices: {listed}")
+
+
+class MissingFieldsError(IepkitError):
+    """A letter needs case fields that the case file does not have."""
+
+    def __init__(self, source: str, letter_id: str, missing: list[tuple[str, str]]):
+        self.source, self.letter_id, self.missing = source, letter_id, list(missing)
+        lines = [
+            f"{source}: the {letter_id} letter needs {len(missing)} "
+            f"field{'s' if len(missing) != 1 else ''} that the case file does not have:"
+        ]
+        lines += [f"  - {path} ({label})" for path, label in missing]
+        lines.append("Add them to the case file, or use --blanks to print fill-in lines instead.")
+        super().__init__("\n".join(lines))
+
+
+class GuardRailError(IepkitError):
+    """An action that would likely hurt the user (e.g. filing past a limit) was stopped."""

@@ -1,0 +1,43 @@
+"""The plugin contract: every hook a state plugin (or any plugin) may implement.
+
+Each hook receives a ``register`` callback and calls it once per item, so a
+plugin can contribute none, one or many. Implementations are marked with
+``iepkit.hookimpl``. Hooks take no default arguments (pluggy does not pass them).
+Content registered for a state must name a state some plugin registered.
+"""
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("iepkit")
+hookimpl = pluggy.HookimplMarker("iepkit")
+
+
+@hookspec
+def register_states(register):
+    """Register each ``iepkit.model.State`` (code, name, agency, contacts, local terms)."""
+
+
+@hookspec
+def register_processes(register):
+    """Register each ``iepkit.model.Process`` a state offers (mediation, state-complaint...)."""
+
+
+@hookspec
+def register_letters(register):
+    """Register each ``iepkit.model.LetterTemplate`` (metadata plus its Jinja2 template)."""
+
+
+@hookspec
+def register_deadline_rules(register):
+    """Register each deadline rule a state applies (the engine that computes them is in core)."""
+
+
+@hookspec
+def register_checklists(register):
+    """Register each ``iepkit.model.Checklist``: checklists and short guides for parents."""
+
+
+@hookspec
+def register_commands(cli):
+    """Add extra click commands to the ``iepkit`` command group ``cli``."""

@@ -1,0 +1,132 @@
+"""Finding, loading and isolating plugins.
+
+Plugins are found only through the ``iepkit`` entry-point group; the
+Mississippi plugin is loaded the same way a third-party state would be. One
+plugin that fails to import, implements an unknown hook, or raises while
+registering content is reported with its name and the reason, and every other
+plugin keeps working.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any, Callable, Iterable
+
+import pluggy
+
+from . import hookspecs
+
+ENTRY_POINT_GROUP = "iepkit"
+#: Comma-separated plugin names: load only these (empty: load none).
+LOAD_ENV = "IEPKIT_LOAD_PLUGINS"
+
+
+@dataclass
+class PluginInfo:
+    """What ``iepkit plugins`` shows for one plugin."""
+
+    name: str
+    package: str
+    version: str | None = None
+    hooks: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "package": self.package, "version": self.version,
+                "hooks": self.hooks, "error": self.error}
+
+
+def _describe(exc: BaseException) -> str:
+    text = "; ".join(line.strip(" -") for line in str(exc).strip().splitlines())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class PluginHost:
+    """A pluggy manager plus the record of which plugins loaded and which failed."""
+
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager("iepkit")
+        self.pm.add_hookspecs(hookspecs)
+        self.infos: dict[str, PluginInfo] = {}
+
+    # -- loading ---------------------------------------------------------
+    def load_entry_points(self, only: Iterable[str] | None = None) -> None:
+        """Load plugins from the entry-point group, or only those named in ``only``/the env var."""
+        if only is None and LOAD_ENV in os.environ:
+            only = [n.strip() for n in os.environ[LOAD_ENV].split(",") if n.strip()]
+        wanted = set(only) if only is not None else None
+        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            if wanted is not None and ep.name not in wanted:
+                continue
+            if ep.name in self.infos:
+                continue  # the same distribution found twice on sys.path
+            dist = getattr(ep, "dist", None)
+            info = PluginInfo(name=ep.name, package=ep.value.split(":")[0],
+                              version=dist.version if dist else None)
+            try:
+                module = ep.load()
+            except BaseException as exc:  # noqa: BLE001 - any failure must stay inside the plugin
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                info.error = f"could not be imported ({_describe(exc)})"
+                self.infos[ep.name] = info
+                continue
+            self._register(module, info)
+
+    def add_plugin(self, plugin: object, name: str, package: str | None = None,
+                   version: str | None = None) -> PluginInfo:
+        """Register an in-process plugin object (a module or class instance): for partners and tests."""
+        info = PluginInfo(name=name, package=package or getattr(plugin, "__name__", name), version=version)
+        self._register(plugin, info)
+        return info
+
+    def _register(self, plugin: object, info: PluginInfo) -> None:
+        try:
+            self.pm.register(plugin, name=info.name)
+            # check_pending rejects hook implementations no spec declares:
+            # a misspelled hook would otherwise be silently ignored.
+            self.pm.check_pending()
+        except Exception as exc:  # noqa: BLE001
+            if self.pm.is_registered(plugin):
+                self.pm.unregister(plugin)
+            info.error = f"was rejected ({_describe(exc)})"
+        else:
+            info.hooks = sorted(h.name for h in self.pm.get_hookcallers(plugin) or [])
+        self.infos[info.name] = info
+
+    # -- calling -----------------------------------------------------------
+    def call_each(self, hook_name: str, make_register: Callable[[str], Callable[..., None]],
+                  **kwargs: Any) -> None:
+        """Call one hook plugin by plugin, so one plugin's exception cannot stop the others.
+
+        A plugin that raises is marked broken and unregistered, with the reason.
+        """
+        caller = getattr(self.pm.hook, hook_name)
+        for impl in list(caller.get_hookimpls()):
+            name = impl.plugin_name
+            if self.infos.get(name) and self.infos[name].error:
+                continue
+            args = dict(kwargs)
+            if "register" in impl.argnames:
+                args["register"] = make_register(name)
+            try:
+                impl.function(**{k: args[k] for k in impl.argnames})
+            except Exception as exc:  # noqa: BLE001
+                self.mark_broken(name, f"failed in {hook_name} ({_describe(exc)})")
+
+    def mark_broken(self, name: str, reason: str) -> None:
+        info = self.infos.setdefault(name, PluginInfo(name=name, package=name))
+        if info.error is None:
+            info.error = reason
+        plugin = self.pm.get_plugin(name)
+        if plugin is not None:
+            self.pm.unregister(plugin)
+
+    @property
+    def broken(self) -> list[PluginInfo]:
+        return [i for i in self.infos.values() if i.error]
+
+    def warnings(self) -> list[str]:
+        return [f"plugin '{i.name}' {i.error}; it was skipped" for i in self.broken]
+

@@ -1,0 +1,142 @@
+"""Everything the loaded plugins registered, checked and indexed by state.
+
+Built once per process from a PluginHost. A plugin whose content is invalid
+(wrong type, unknown state, duplicate id) is marked broken with the reason, and
+everything it registered is dropped, so no half-registered state is used.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .errors import IepkitError, UnknownChoiceError
+from .model import Checklist, LetterTemplate, Process, State
+from .plugins import PluginHost
+
+
+class _Invalid(Exception):
+    pass
+
+
+@dataclass
+class Registry:
+    host: PluginHost
+    states: dict[str, State] = field(default_factory=dict)
+    processes: dict[str, dict[str, Process]] = field(default_factory=dict)
+    letters: dict[str, dict[str, LetterTemplate]] = field(default_factory=dict)
+    deadline_rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    checklists: dict[str, dict[str, Checklist]] = field(default_factory=dict)
+    state_plugin: dict[str, str] = field(default_factory=dict)
+
+    # -- building ------------------------------------------------------------
+    @classmethod
+    def build(cls, host: PluginHost) -> "Registry":
+        reg = cls(host=host)
+        # Collected per plugin first, so a plugin that fails later loses everything.
+        got: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+
+        def collector(kind: str, expected: type | None) -> Callable[[str], Callable[[Any], None]]:
+            def make(plugin: str) -> Callable[[Any], None]:
+                def register(item: Any) -> None:
+                    if expected is not None and not isinstance(item, expected):
+                        raise _Invalid(f"registered a {type(item).__name__} where a "
+                                       f"{expected.__name__} was expected")
+                    got[plugin][kind].append(item)
+                return register
+            return make
+
+        host.call_each("register_states", collector("states", State))
+        for plugin, kinds in got.items():
+            for state in kinds["states"]:
+                other = reg.state_plugin.get(state.code)
+                if other and other != plugin:
+                    host.mark_broken(plugin, f"registers state {state.code}, which plugin '{other}' already provides")
+                reg.state_plugin.setdefault(state.code, plugin)
+        host.call_each("register_processes", collector("processes", Process))
+        host.call_each("register_letters", collector("letters", LetterTemplate))
+        host.call_each("register_deadline_rules", collector("deadline_rules", None))
+        host.call_each("register_checklists", collector("checklists", Checklist))
+
+        broken = {i.name for i in host.broken}
+        for plugin in got:
+            if plugin in broken:
+                continue
+            try:
+                reg._accept(plugin, got[plugin])
+            except _Invalid as exc:
+                host.mark_broken(plugin, f"registered invalid content ({exc})")
+        # A second pass: content accepted before its plugin broke must go too.
+        if host.broken:
+            reg._drop({i.name for i in host.broken}, got)
+        return reg
+
+    def _accept(self, plugin: str, kinds: dict[str, list[Any]]) -> None:
+        for state in kinds["states"]:
+            if self.state_plugin.get(state.code) == plugin:
+                self.states[state.code] = state
+        tables = {"processes": self.processes, "letters": self.letters,
+                  "deadline_rules": self.deadline_rules, "checklists": self.checklists}
+        for kind, table in tables.items():
+            for item in kinds[kind]:
+                code = getattr(item, "state", None)
+                item_id = getattr(item, "id", None)
+                if code not in self.state_plugin:
+                    raise _Invalid(f"{kind[:-1].replace('_', ' ')} '{item_id}' is for state "
+                                   f"'{code}', which no plugin registers")
+                bucket = table.setdefault(code, {})
+                if item_id in bucket:
+                    raise _Invalid(f"{kind[:-1].replace('_', ' ')} '{item_id}' for {code} is registered twice")
+                bucket[item_id] = item
+
+    def _drop(self, plugins: set[str], got: dict[str, dict[str, list[Any]]]) -> None:
+        for plugin in plugins:
+            kinds = got.get(plugin, {})
+            for state in kinds.get("states", []):
+                if self.state_plugin.get(state.code) == plugin:
+                    self.states.pop(state.code, None)
+                    self.state_plugin.pop(state.code, None)
+            for kind in ("processes", "letters", "deadline_rules", "checklists"):
+                table = getattr(self, kind)
+                for item in kinds.get(kind, []):
+                    bucket = table.get(item.state, {})
+                    if bucket.get(item.id) is item:
+                        del bucket[item.id]
+        # Content for a state whose plugin broke has nothing to belong to.
+        for kind in ("processes", "letters", "deadline_rules", "checklists"):
+            table = getattr(self, kind)
+            for code in list(table):
+                if code not in self.states:
+                    del table[code]
+
+    # -- lookups -------------------------------------------------------------
+    def find_state(self, query: str) -> State:
+        """A state by code or name, any case ("MS", "ms", "Mississippi")."""
+        q = query.strip().lower()
+        for state in self.states.values():
+            if q in (state.code.lower(), state.name.lower()):
+                return state
+        raise UnknownChoiceError("state", query, [f"{s.code} ({s.name})" for s in self.sorted_states()])
+
+    def sorted_states(self) -> list[State]:
+        return sorted(self.states.values(), key=lambda s: s.code)
+
+    def processes_for(self, code: str) -> list[Process]:
+        return list(self.processes.get(code, {}).values())
+
+    def letters_for(self, code: str) -> list[LetterTemplate]:
+        return list(self.letters.get(code, {}).values())
+
+    def checklists_for(self, code: str) -> list[Checklist]:
+        return list(self.checklists.get(code, {}).values())
+
+    def letter(self, code: str, letter_id: str) -> LetterTemplate:
+        letters = self.letters.get(code, {})
+        if letter_id not in letters:
+            raise UnknownChoiceError(f"letter type for {code}", letter_id, sorted(letters))
+        return letters[letter_id]
+
+    def require_state(self) -> None:
+        if not self.states:
+            raise IepkitError("No state plugins are installed or loaded. "
+                              "Check IEPKIT_LOAD_PLUGINS, or reinstall iepkit.")

@@ -1,0 +1,37 @@
+"""Mississippi: the first iepkit state plugin.
+
+Everything Mississippi-specific is data in this folder (see the YAML files and
+``letters/``); these hook implementations only hand it to the core. A new
+state starts from ``plugins/_template``, which has the same shape.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from iepkit import hookimpl
+from iepkit.statedata import StateFolder
+
+DATA = StateFolder(Path(__file__).parent)
+
+
+@hookimpl
+def register_states(register):
+    register(DATA.state)
+
+
+@hookimpl
+def register_processes(register):
+    for process in DATA.processes:
+        register(process)
+
+
+@hookimpl
+def register_letters(register):
+    for letter in DATA.letters:
+        register(letter)
+
+
+@hookimpl
+def register_checklists(register):
+    for checklist in DATA.checklists:
+        register(checklist)

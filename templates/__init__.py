@@ -1,0 +1,1 @@
+"""Shared Jinja2 layouts and print CSS (installed as the ``iepkit.templates`` package)."""
