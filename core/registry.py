@@ -19,6 +19,9 @@ class _Invalid(Exception):
     pass
 
 
+_CONTENT = ("processes", "letters", "deadline_rules", "checklists")
+
+
 @dataclass
 class Registry:
     host: PluginHost
@@ -28,6 +31,7 @@ class Registry:
     deadline_rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     checklists: dict[str, dict[str, Checklist]] = field(default_factory=dict)
     state_plugin: dict[str, str] = field(default_factory=dict)
+    _owners: dict[tuple[str, str, str], str] = field(default_factory=dict, repr=False)
 
     # -- building ------------------------------------------------------------
     @classmethod
@@ -47,67 +51,64 @@ class Registry:
             return make
 
         host.call_each("register_states", collector("states", State))
-        for plugin, kinds in got.items():
-            for state in kinds["states"]:
+        failed = {i.name for i in host.broken}
+        for plugin in sorted(got):
+            if plugin in failed:
+                continue
+            for state in got[plugin]["states"]:
                 other = reg.state_plugin.get(state.code)
                 if other and other != plugin:
                     host.mark_broken(plugin, f"registers state {state.code}, which plugin '{other}' already provides")
-                reg.state_plugin.setdefault(state.code, plugin)
+                else:
+                    reg.state_plugin[state.code] = plugin
         host.call_each("register_processes", collector("processes", Process))
         host.call_each("register_letters", collector("letters", LetterTemplate))
         host.call_each("register_deadline_rules", collector("deadline_rules", None))
         host.call_each("register_checklists", collector("checklists", Checklist))
 
         broken = {i.name for i in host.broken}
-        for plugin in got:
+        # Plugins that provide a state go first, so a state's own content wins
+        # over another plugin's duplicate of it; then alphabetical, for stable results.
+        owners = set(reg.state_plugin.values())
+        for plugin in sorted(got, key=lambda name: (name not in owners, name)):
             if plugin in broken:
                 continue
             try:
                 reg._accept(plugin, got[plugin])
             except _Invalid as exc:
                 host.mark_broken(plugin, f"registered invalid content ({exc})")
-        # A second pass: content accepted before its plugin broke must go too.
         if host.broken:
-            reg._drop({i.name for i in host.broken}, got)
+            reg._drop({i.name for i in host.broken})
         return reg
 
     def _accept(self, plugin: str, kinds: dict[str, list[Any]]) -> None:
         for state in kinds["states"]:
             if self.state_plugin.get(state.code) == plugin:
                 self.states[state.code] = state
-        tables = {"processes": self.processes, "letters": self.letters,
-                  "deadline_rules": self.deadline_rules, "checklists": self.checklists}
-        for kind, table in tables.items():
+        for kind in _CONTENT:
+            table = getattr(self, kind)
             for item in kinds[kind]:
                 code = getattr(item, "state", None)
                 item_id = getattr(item, "id", None)
+                what = kind[:-1].replace("_", " ")
                 if code not in self.state_plugin:
-                    raise _Invalid(f"{kind[:-1].replace('_', ' ')} '{item_id}' is for state "
-                                   f"'{code}', which no plugin registers")
+                    raise _Invalid(f"{what} '{item_id}' is for state '{code}', which no plugin registers")
                 bucket = table.setdefault(code, {})
                 if item_id in bucket:
-                    raise _Invalid(f"{kind[:-1].replace('_', ' ')} '{item_id}' for {code} is registered twice")
+                    raise _Invalid(f"{what} '{item_id}' for {code} is registered twice")
                 bucket[item_id] = item
+                self._owners[(kind, code, item_id)] = plugin
 
-    def _drop(self, plugins: set[str], got: dict[str, dict[str, list[Any]]]) -> None:
-        for plugin in plugins:
-            kinds = got.get(plugin, {})
-            for state in kinds.get("states", []):
-                if self.state_plugin.get(state.code) == plugin:
-                    self.states.pop(state.code, None)
-                    self.state_plugin.pop(state.code, None)
-            for kind in ("processes", "letters", "deadline_rules", "checklists"):
-                table = getattr(self, kind)
-                for item in kinds.get(kind, []):
-                    bucket = table.get(item.state, {})
-                    if bucket.get(item.id) is item:
-                        del bucket[item.id]
-        # Content for a state whose plugin broke has nothing to belong to.
-        for kind in ("processes", "letters", "deadline_rules", "checklists"):
-            table = getattr(self, kind)
-            for code in list(table):
-                if code not in self.states:
-                    del table[code]
+    def _drop(self, plugins: set[str]) -> None:
+        """Remove everything the given (broken) plugins registered."""
+        for code, owner in list(self.state_plugin.items()):
+            if owner in plugins:
+                self.states.pop(code, None)
+                del self.state_plugin[code]
+        for (kind, code, item_id), owner in list(self._owners.items()):
+            if owner in plugins or code not in self.states:
+                getattr(self, kind).get(code, {}).pop(item_id, None)
+                del self._owners[(kind, code, item_id)]
 
     # -- lookups -------------------------------------------------------------
     def find_state(self, query: str) -> State:
