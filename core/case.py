@@ -92,6 +92,17 @@ CASE_SCHEMA = s.Record(fields={
         "date": s.Date(label="the date it happened", required=True),
         "note": s.Text(label="a note for yourself", max_length=2000),
     })),
+    # Only deadlines counted in school days need it; the deadline engine checks the dates.
+    "school_calendar": s.Record(label="the school's calendar for this school year", fields={
+        "first_day": s.Date(label="the first day of school", required=True),
+        "last_day": s.Date(label="the last day of school", required=True),
+        "breaks": s.ListOf(label="breaks with no school", item=s.Record(fields={
+            "start": s.Date(label="the first day of the break", required=True),
+            "end": s.Date(label="the last day of the break", required=True),
+            "name": _line("the break's name, like winter break"),
+        })),
+        "closures": s.ListOf(label="other days with no school, like holidays or storm days", item=s.Date()),
+    }),
 })
 
 

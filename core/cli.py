@@ -170,8 +170,12 @@ def checklists(state: str, as_json: bool) -> None:
               help="File to write. Default: TYPE.pdf for PDF; other formats print to the screen.")
 @click.option("--blanks", is_flag=True, help="Print fill-in lines for fields the case file lacks, instead of stopping.")
 @click.option("--no-notes", is_flag=True, help="Leave out the page of notes for you after the letter.")
+@click.option("--force", is_flag=True,
+              help="Write a complaint even though its filing limit seems to have passed.")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD",
+              help="The date to print on the letter and to check filing limits against. Default: today.")
 def letter(letter_type: str, case_file: Path | None, state: str | None, fmt: str | None,
-           output: Path | None, blanks: bool, no_notes: bool) -> None:
+           output: Path | None, blanks: bool, no_notes: bool, force: bool, date_text: str | None) -> None:
     """Write a letter of type TYPE (see `iepkit letters --state MS`).
 
     \b
@@ -179,6 +183,7 @@ def letter(letter_type: str, case_file: Path | None, state: str | None, fmt: str
       iepkit letter mediation-request --case my-case.yaml -o request.pdf
       iepkit letter state-complaint --state MS --format txt
     """
+    letter_date = _parse_day("--date", date_text)
     _registry()
     api = _api()
     if fmt is None:
@@ -191,8 +196,13 @@ def letter(letter_type: str, case_file: Path | None, state: str | None, fmt: str
         state_obj = api.resolve_state(None, None)
     else:
         state_obj = api.resolve_state(state, case)
+    if case is not None:
+        # Filing after the limit can cost the family its remedy: stop unless --force.
+        limit_note = api.check_filing_limit(letter_type, case, today=letter_date, force=force)
+        if limit_note:
+            click.echo(f"note: {limit_note}", err=True)
     rendered = api.prepare_letter(letter_type, state=state_obj.code, case=case, blanks=blanks,
-                                  notes=not no_notes)
+                                  notes=not no_notes, today=letter_date)
     from .letters import to_format
     data = to_format(rendered, fmt)
     if output is None and fmt == "pdf":
@@ -209,6 +219,84 @@ def letter(letter_type: str, case_file: Path | None, state: str | None, fmt: str
         where = "run without --no-notes to list them" if no_notes else "see the notes page"
         click.echo(f"note: {len(rendered.unverified)} detail(s) behind this letter are unverified; {where}.",
                    err=True)
+
+
+def _parse_day(option: str, text: str | None) -> Any:
+    import datetime as _dt
+    import re
+    if text is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            return _dt.date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    raise IepkitError(f"{option}: expected a real date written YYYY-MM-DD, like 2026-12-01")
+
+
+@cli.command()
+@click.option("--case", "case_file", required=True, type=click.Path(path_type=Path),
+              help="Your case file (YAML), with an events list of {type, date}.")
+@click.option("--today", "today_text", metavar="YYYY-MM-DD",
+              help="Count days left from this date instead of today.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per deadline.")
+@click.option("--ics", "ics_file", type=click.Path(path_type=Path),
+              help="Also write the deadlines to this calendar file (.ics), with reminders.")
+@click.option("--explain", "rule_id", metavar="RULE", help="Show how one deadline was worked out, step by step.")
+def deadlines(case_file: Path, today_text: str | None, as_json: bool, ics_file: Path | None,
+              rule_id: str | None) -> None:
+    """Work out the deadlines that the events in your case start.
+
+    Each deadline shows its rule and citation; rules that could not be
+    confirmed are marked [Unverified].
+
+    \b
+    Examples:
+      iepkit deadlines --case my-case.yaml
+      iepkit deadlines --case my-case.yaml --ics deadlines.ics
+      iepkit deadlines --case my-case.yaml --explain hearing-decision
+    """
+    today = _parse_day("--today", today_text)
+    _registry()
+    api = _api()
+    case = api.load_case(case_file)
+    report = api.deadlines(case, today=today)
+    chosen = api.explain(case, rule_id, today=today) if rule_id else None
+    if ics_file is not None:
+        api.write_ics(ics_file, report.deadlines)
+        click.echo(f"Wrote {ics_file}", err=True)
+    if chosen is not None:
+        if as_json:
+            _print_json(chosen.as_dict())
+        else:
+            click.echo(api.explain_text(chosen))
+        return
+    if as_json:
+        _print_json([d.as_dict() for d in report.deadlines])
+        return
+    from .deadlines import UNVERIFIED, fmt
+    click.echo(f"Deadlines from {case.source}, as of {fmt(report.today)}")
+    click.echo("")
+    if report.deadlines:
+        rows = [[d.rule, d.label + (f" {UNVERIFIED}" if not d.verified else ""),
+                 f"{d.trigger} {fmt(d.trigger_date)}", fmt(d.due) if d.due else "-", d.when,
+                 d.citations[0] + (f" (+{len(d.citations) - 1} more)" if len(d.citations) > 1 else "")]
+                for d in report.deadlines]
+        _table(rows, ["RULE", "DEADLINE", "TRIGGER", "DUE", "DAYS LEFT", "CITATION"])
+    else:
+        click.echo("No deadlines yet: the case lists no event that starts one.")
+    click.echo("")
+    if any(not d.verified for d in report.deadlines):
+        st = api.resolve_state(None, case)
+        click.echo(f"{UNVERIFIED}: could not be confirmed in a primary source. {st.unverified_notice}")
+    if report.waiting:
+        needed: dict[str, list[str]] = {}
+        for rule, event in report.waiting.items():
+            needed.setdefault(event, []).append(rule)
+        click.echo("More deadlines start when the case lists these events: "
+                   + "; ".join(f"{e} ({', '.join(r)})" for e, r in needed.items()) + ".")
+    click.echo("Dates are not moved off weekends or holidays unless a rule says so. To see how a date "
+               f"was worked out, with every source: iepkit deadlines --case {case_file} --explain RULE")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -91,6 +91,8 @@ class State:
     rules_name: str = ""
     last_reviewed: _dt.date | None = None
     cite: tuple[Citation, ...] = ()
+    #: Holiday data for business days; None means federal plus the state's own list.
+    calendar: StateCalendar | None = None
 
     def term(self, key: str, default: str) -> str:
         """A local term (``iep_team`` -> "IEP Committee"), or the federal default."""
@@ -160,6 +162,8 @@ class LetterTemplate:
     elements: tuple[LetterElement, ...] = ()
     notes: tuple[Statement, ...] = ()
     last_reviewed: _dt.date | None = None
+    #: The deadline rule that limits when this letter may be filed (a guard rail).
+    filing_limit_rule: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,3 +176,111 @@ class Checklist:
     intro: str
     items: tuple[Statement, ...]
     kind: str = "checklist"
+
+
+#: How a deadline rule counts. Public contract: plugins write these in deadlines.yaml.
+DEADLINE_UNITS: dict[str, str] = {
+    "calendar-days": "calendar days",
+    "business-days": "business days",
+    "school-days": "school days",
+    "months": "months",
+    "years": "years",
+}
+
+
+@dataclass(frozen=True)
+class RuleVersion:
+    """One version of a deadline rule: the terms in force between two dates.
+
+    ``trigger`` is an event type; ``trigger_rule`` instead names another rule
+    whose due date starts this one (a chain). ``trigger_is_day_one`` counts the
+    trigger day itself as day 1 (calendar days only). ``roll_forward`` moves a
+    due date that falls on a weekend or holiday (the IDEA default is no).
+    ``holidays_count`` makes a business-day count skip weekends only, as in
+    34 CFR 300.148(d)(1)(ii). The effective dates are inclusive; either may be open.
+    """
+
+    label: str
+    count: int
+    unit: str
+    cite: tuple[Citation, ...]
+    note: str
+    last_reviewed: _dt.date
+    trigger: str | None = None
+    trigger_rule: str | None = None
+    direction: str = "after"
+    trigger_is_day_one: bool = False
+    roll_forward: bool = False
+    holidays_count: bool = False
+    effective_from: _dt.date | None = None
+    effective_until: _dt.date | None = None
+    verified: bool = True
+
+    def in_force(self, on: _dt.date) -> bool:
+        return ((self.effective_from is None or self.effective_from <= on)
+                and (self.effective_until is None or on <= self.effective_until))
+
+    @property
+    def citations(self) -> str:
+        return "; ".join(c.ref for c in self.cite)
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """A deadline rule a state applies, with every version it has had.
+
+    Rules change (a state lengthens a filing limit); the engine uses the version
+    in force on the trigger date, so a case keeps the rule that applied to it.
+    """
+
+    id: str
+    state: str
+    versions: tuple[RuleVersion, ...]
+
+    @property
+    def current(self) -> RuleVersion:
+        """The newest version: the one with the latest start date."""
+        return max(self.versions, key=lambda v: v.effective_from or _dt.date.min)
+
+    @property
+    def label(self) -> str:
+        return self.current.label
+
+    @property
+    def trigger(self) -> str | None:
+        return self.current.trigger
+
+    @property
+    def trigger_rule(self) -> str | None:
+        return self.current.trigger_rule
+
+    def version_on(self, day: _dt.date) -> RuleVersion | None:
+        """The version in force on ``day``, or None if no version was."""
+        for version in self.versions:
+            if version.in_force(day):
+                return version
+        return None
+
+
+@dataclass(frozen=True)
+class HolidayChange:
+    """A dated change a state makes to the holiday tables: a day added or removed."""
+
+    date: _dt.date
+    name: str
+    cite: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class StateCalendar:
+    """Which days are holidays in a state, for business-day counts (34 CFR 300.11(b)).
+
+    The holidays are the ``holidays`` package's US federal list plus its list
+    for ``subdivision``, then ``additions`` and ``removals`` from plugin data.
+    """
+
+    subdivision: str
+    additions: tuple[HolidayChange, ...] = ()
+    removals: tuple[HolidayChange, ...] = ()
+    cite: tuple[Citation, ...] = ()
+    note: str | None = None

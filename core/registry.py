@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .errors import IepkitError, UnknownChoiceError
-from .model import Checklist, LetterTemplate, Process, State
+from .model import Checklist, DeadlineRule, LetterTemplate, Process, State
 from .plugins import PluginHost
 
 
@@ -63,7 +63,7 @@ class Registry:
                     reg.state_plugin[state.code] = plugin
         host.call_each("register_processes", collector("processes", Process))
         host.call_each("register_letters", collector("letters", LetterTemplate))
-        host.call_each("register_deadline_rules", collector("deadline_rules", None))
+        host.call_each("register_deadline_rules", collector("deadline_rules", DeadlineRule))
         host.call_each("register_checklists", collector("checklists", Checklist))
 
         broken = {i.name for i in host.broken}

@@ -1,12 +1,14 @@
 """Loading a state plugin's YAML folder into model objects.
 
 A state plugin is mostly data: ``state.yaml``, ``processes.yaml``,
-``letters.yaml`` (with templates under ``letters/``) and ``checklists.yaml``.
+``letters.yaml`` (with templates under ``letters/``), ``checklists.yaml``,
+``deadlines.yaml`` and ``calendar.yaml`` (holiday changes for business days).
 Each file is validated when first used; a bad file raises InputError naming
 the file and the key, which the plugin host reports as that plugin's failure.
 """
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -14,8 +16,10 @@ from typing import Any
 
 from . import schema as s
 from .errors import InputError, Problem
-from .model import (COMPARISON_FIELDS, Agency, Checklist, Citation, Contact, LetterElement,
-                    LetterTemplate, Process, State, Statement)
+from .events import EVENT_TYPES
+from .model import (COMPARISON_FIELDS, DEADLINE_UNITS, Agency, Checklist, Citation, Contact,
+                    DeadlineRule, HolidayChange, LetterElement, LetterTemplate, Process, RuleVersion,
+                    State, StateCalendar, Statement)
 from .yamlio import load_yaml_file
 
 
@@ -37,6 +41,17 @@ class CiteField(s.Field):
         if not out:
             problems.append(Problem(path, "needs at least one citation"))
         return tuple(out)
+
+
+@dataclass
+class Count(s.Field):
+    """A whole number of at least 1, like the 60 in "60 days"."""
+
+    def check(self, value, path, problems):
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        self.fail(path, problems, "a whole number of 1 or more, like 60")
+        return None
 
 
 def _statement(required: bool = True) -> s.Record:
@@ -116,6 +131,7 @@ LETTER_SCHEMA = s.ListOf(min_items=1, item=s.Record(fields={
         "verified": s.Bool(),
     })),
     "notes": s.ListOf(item=_statement()),
+    "filing_limit_rule": s.Id(label="the deadline rule that limits when this letter may be filed"),
 }))
 
 CHECKLIST_SCHEMA = s.ListOf(item=s.Record(fields={
@@ -125,6 +141,65 @@ CHECKLIST_SCHEMA = s.ListOf(item=s.Record(fields={
     "intro": s.Text(required=True),
     "items": s.ListOf(min_items=1, required=True, item=_statement()),
 }))
+
+
+#: deadlines.yaml: one entry per rule version; a rule that changed has one entry per
+#: version, with the same id and effective dates that do not overlap.
+DEADLINE_SCHEMA = s.ListOf(min_items=1, item=s.Record(fields={
+    "id": s.Id(label="the rule's id, like met-meeting", required=True),
+    "label": s.Text(label="what is due, in a few words", required=True, multiline=False),
+    "trigger": s.Choice(label="the event type that starts the count", choices=tuple(EVENT_TYPES)),
+    "trigger_rule": s.Id(label="the id of the rule whose due date starts the count"),
+    "count": Count(label="how many units, like 60", required=True),
+    "unit": s.Choice(label="the unit", required=True, choices=tuple(DEADLINE_UNITS)),
+    "direction": s.Choice(label="after or before the trigger", choices=("after", "before")),
+    "trigger_is_day_one": s.Bool(label="whether the trigger day itself is day 1"),
+    "roll_forward": s.Bool(label="whether a due date on a weekend or holiday moves"),
+    "holidays_count": s.Bool(label="whether holidays count as business days"),
+    "effective_from": s.Date(label="the first day this version is in force"),
+    "effective_until": s.Date(label="the last day this version is in force"),
+    "cite": CiteField(label="its citations", required=True),
+    "verified": s.Bool(label="whether it was confirmed in a primary source"),
+    "last_reviewed": s.Date(label="when this rule was last checked", required=True),
+    "note": s.Text(label="a plain-language note for parents", required=True),
+}))
+
+_HOLIDAY_CHANGE = s.Record(fields={
+    "date": s.Date(label="the date", required=True),
+    "name": s.Text(label="the holiday's name, or why it is removed", required=True, multiline=False),
+    "cite": CiteField(label="its citations", required=True),
+})
+
+CALENDAR_SCHEMA = s.Record(fields={
+    "subdivision": s.Pattern(label="the state's code in the holidays package", regex=r"[A-Z]{2}",
+                             expected="a two-letter upper-case code like MS"),
+    "additions": s.ListOf(label="holidays the holidays package misses", item=_HOLIDAY_CHANGE),
+    "removals": s.ListOf(label="days the holidays package wrongly lists", item=_HOLIDAY_CHANGE),
+    "cite": CiteField(label="sources for the state's holidays"),
+    "note": s.Text(label="a note"),
+})
+
+
+def _version_problems(i: int, d: dict[str, Any]) -> list[Problem]:
+    """Checks on one deadlines.yaml entry that need more than one field."""
+    out = []
+    if ("trigger" in d) == ("trigger_rule" in d):
+        out.append(Problem(f"[{i}]", "needs either trigger (an event type) or trigger_rule "
+                                     "(another rule's id), not both"))
+    if d.get("trigger_is_day_one") and (d["unit"] != "calendar-days" or d.get("direction") == "before"):
+        out.append(Problem(f"[{i}].trigger_is_day_one", "only works with unit calendar-days counted after"))
+    if d.get("holidays_count") and d["unit"] != "business-days":
+        out.append(Problem(f"[{i}].holidays_count", "only works with unit business-days"))
+    start, end = d.get("effective_from"), d.get("effective_until")
+    if start and end and end < start:
+        out.append(Problem(f"[{i}].effective_until", "is before effective_from; expected a later date"))
+    return out
+
+
+def _overlap(a: RuleVersion, b: RuleVersion) -> bool:
+    lo = max(a.effective_from or _dt.date.min, b.effective_from or _dt.date.min)
+    hi = min(a.effective_until or _dt.date.max, b.effective_until or _dt.date.max)
+    return lo <= hi
 
 
 class StateFolder:
@@ -159,7 +234,20 @@ class StateFolder:
         return State(code=d["code"], name=d["name"], agency=agency, contacts=contacts,
                      terms={k: str(v) for k, v in d.get("terms", {}).items()},
                      unverified_notice=d["unverified_notice"], rules_name=d.get("rules_name", ""),
-                     last_reviewed=d["last_reviewed"], cite=d.get("cite", ()))
+                     last_reviewed=d["last_reviewed"], cite=d.get("cite", ()),
+                     calendar=self._calendar(d["code"]))
+
+    def _calendar(self, code: str) -> StateCalendar:
+        """calendar.yaml, or the plain federal-plus-state holidays if the plugin has none."""
+        if not (self.folder / "calendar.yaml").exists():
+            return StateCalendar(subdivision=code)
+        d = self._load("calendar.yaml", CALENDAR_SCHEMA)
+
+        def changes(key: str) -> tuple[HolidayChange, ...]:
+            return tuple(HolidayChange(c["date"], c["name"], c["cite"]) for c in d.get(key, []))
+
+        return StateCalendar(subdivision=d.get("subdivision", code), additions=changes("additions"),
+                             removals=changes("removals"), cite=d.get("cite", ()), note=d.get("note"))
 
     @cached_property
     def processes(self) -> list[Process]:
@@ -187,7 +275,8 @@ class StateFolder:
                                       template=d["template"], template_dir=self.folder,
                                       process=d.get("process"), elements=elements,
                                       notes=tuple(_to_statement(n) for n in d.get("notes", [])),
-                                      last_reviewed=d["last_reviewed"]))
+                                      last_reviewed=d["last_reviewed"],
+                                      filing_limit_rule=d.get("filing_limit_rule")))
         if problems:
             raise InputError(str(path), problems)
         return out
@@ -198,3 +287,44 @@ class StateFolder:
         return [Checklist(id=c["id"], state=code, title=c["title"], intro=c["intro"],
                           items=tuple(_to_statement(x) for x in c["items"]), kind=c.get("kind", "checklist"))
                 for c in self._load("checklists.yaml", CHECKLIST_SCHEMA, optional=True)]
+
+    @cached_property
+    def deadline_rules(self) -> list[DeadlineRule]:
+        """deadlines.yaml (optional) as DeadlineRules, each with all its versions."""
+        from .deadlines import rule_problems  # the engine's own check of triggers, chains and loops
+
+        code = self.state.code
+        path = self.folder / "deadlines.yaml"
+        entries = self._load("deadlines.yaml", DEADLINE_SCHEMA, optional=True)
+        problems: list[Problem] = []
+        grouped: dict[str, list[tuple[int, RuleVersion]]] = {}
+        for i, d in enumerate(entries):
+            found = _version_problems(i, d)
+            problems += found
+            if found:
+                continue
+            version = RuleVersion(
+                label=d["label"], count=d["count"], unit=d["unit"], cite=d["cite"], note=d["note"],
+                last_reviewed=d["last_reviewed"], trigger=d.get("trigger"), trigger_rule=d.get("trigger_rule"),
+                direction=d.get("direction", "after"), trigger_is_day_one=d.get("trigger_is_day_one", False),
+                roll_forward=d.get("roll_forward", False), holidays_count=d.get("holidays_count", False),
+                effective_from=d.get("effective_from"), effective_until=d.get("effective_until"),
+                verified=d.get("verified", True))
+            grouped.setdefault(d["id"], []).append((i, version))
+        for rid, versions in grouped.items():
+            for n, (i, v) in enumerate(versions):
+                first = versions[0][1]
+                if (v.trigger, v.trigger_rule) != (first.trigger, first.trigger_rule):
+                    problems.append(Problem(f"[{i}].trigger", f"differs from the first version of {rid}; "
+                                            "every version of a rule starts from the same trigger"))
+                for j, w in versions[:n]:
+                    if _overlap(v, w):
+                        problems.append(Problem(f"[{i}].effective_from", f"overlaps the version of {rid} "
+                                                f"at [{j}]; expected effective dates that do not overlap"))
+        rules = {rid: DeadlineRule(id=rid, state=code, versions=tuple(v for _, v in vs))
+                 for rid, vs in grouped.items()}
+        if not problems:
+            problems = rule_problems(rules)
+        if problems:
+            raise InputError(str(path), problems)
+        return list(rules.values())

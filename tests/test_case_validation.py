@@ -90,7 +90,7 @@ def test_missing_required_fields_listed_all_at_once(example_data, write_case, cl
     del data["dispute"]["proposed_resolution"]
     path = write_case(data)
     out = tmp_path / "complaint.pdf"
-    result = cli("letter", "state-complaint", "--case", str(path), "-o", str(out))
+    result = cli("letter", "state-complaint", "--case", str(path), "-o", str(out), "--date", "2026-11-29")
     assert result.returncode == 2
     for field in ("student.school", "parents[0].phone", "dispute.proposed_resolution"):
         assert field in result.stderr
@@ -101,7 +101,8 @@ def test_missing_required_fields_listed_all_at_once(example_data, write_case, cl
 def test_blanks_leaves_fill_in_lines(example_data, write_case, cli):
     data = copy.deepcopy(example_data)
     del data["student"]["school"]
-    result = cli("letter", "state-complaint", "--case", str(write_case(data)), "--format", "txt", "--blanks")
+    result = cli("letter", "state-complaint", "--case", str(write_case(data)), "--format", "txt", "--blanks",
+                 "--date", "2026-11-29")
     assert result.returncode == 0, result.stderr
     assert "School: ________________________ (the school the student attends)" in result.stdout
     assert "left as blank lines" in result.stderr

@@ -103,7 +103,7 @@ def test_pdf_written_privately_and_atomically(cli, example_path, tmp_path):
 def test_format_follows_output_extension(cli, example_path, tmp_path):
     for ext, start in ((".html", "<!DOCTYPE html>"), (".md", "Dana Rivers"), (".txt", "Dana Rivers")):
         out = tmp_path / f"letter{ext}"
-        assert cli("letter", "state-complaint", "--case", str(example_path), "-o", str(out)).returncode == 0
+        assert cli("letter", "state-complaint", "--case", str(example_path), "-o", str(out), "--date", "2026-11-29").returncode == 0
         assert out.read_text(encoding="utf-8").startswith(start)
 
 
@@ -112,7 +112,7 @@ def test_failed_write_leaves_old_file_untouched(cli, example_data, write_case, t
     out.write_text("previous version", encoding="utf-8")
     data = copy.deepcopy(example_data)
     del data["student"]["school"]
-    result = cli("letter", "state-complaint", "--case", str(write_case(data)), "-o", str(out))
+    result = cli("letter", "state-complaint", "--case", str(write_case(data)), "-o", str(out), "--date", "2026-11-29")
     assert result.returncode == 2
     assert out.read_text(encoding="utf-8") == "previous version"
     result = cli("letter", "state-complaint", "--state", "MS", "-o", str(tmp_path / "no" / "such" / "x.pdf"))

@@ -32,6 +32,12 @@ def register_letters(register):
 
 
 @hookimpl
+def register_deadline_rules(register):
+    for rule in DATA.deadline_rules:
+        register(rule)
+
+
+@hookimpl
 def register_checklists(register):
     for checklist in DATA.checklists:
         register(checklist)

@@ -1,0 +1,418 @@
+"""The deadline engine: dated events in, cited due dates with a calculation trail out.
+
+Rules are data in each state plugin (``deadlines.yaml``, see deadlines.md next
+to this file). The engine knows only how to count. Every result keeps its
+trail, step by step, so a parent, an advocate or a hearing officer can check
+the arithmetic, and its citations and verified flag, so an unconfirmed rule is
+never shown as settled law.
+
+How days are counted is in COUNTING below; it is printed with every explanation.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from .calendars import (CalendarTooShort, HolidayCalendar, SchoolCalendar, Skip, add_months,
+                        count_days, group_skips)
+from .errors import IepkitError, InputError, Problem, UnknownChoiceError
+from .events import EVENT_TYPES
+from .model import DEADLINE_UNITS, Citation, DeadlineRule, RuleVersion
+
+COUNTING = (
+    'How days are counted: "N days after X" is X + N, with X as day 0, unless the rule says the day '
+    'of X is day 1. "N business days before X" is the N-th business day counting back from X, not '
+    "counting X. A business day is Monday to Friday except federal and state holidays "
+    "(34 CFR 300.11(b)); a day with no other word is a calendar day (34 CFR 300.11(a)). Months and "
+    "years go to the same day of the month, or to the month's last day if it has no such day. "
+    "A date that falls on a weekend or holiday is not moved unless the rule says so: IDEA has no "
+    "general rule that moves it."
+)
+
+UNVERIFIED = "[Unverified]"
+
+#: Statuses, for partners who sort or filter.
+STATUSES = ("overdue", "due-today", "upcoming", "needs-school-calendar", "not-in-force")
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def fmt(day: _dt.date) -> str:
+    """A date with its weekday: "Fri 2026-10-30"."""
+    # Not strftime("%a"): that follows the locale, and is slow in a loop of thousands.
+    return f"{_WEEKDAYS[day.weekday()][:3]} {day.isoformat()}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _amount(n: int, unit: str) -> str:
+    """ "1 year", "5 business days": a count in its unit, in words."""
+    return _plural(n, DEADLINE_UNITS[unit].rstrip("s"))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One computed deadline. ``due`` is None when it cannot be computed (see ``problem``)."""
+
+    rule: str
+    label: str
+    trigger: str
+    trigger_kind: str  # "event" or "rule"
+    trigger_date: _dt.date
+    due: _dt.date | None
+    days_left: int | None
+    status: str
+    count: int
+    unit: str
+    direction: str
+    cite: tuple[Citation, ...]
+    verified: bool
+    note: str
+    last_reviewed: _dt.date
+    trail: tuple[str, ...]
+    skipped: tuple[Skip, ...] = ()
+    problem: str | None = None
+    chain: tuple[str, ...] = ()
+
+    @property
+    def citations(self) -> list[str]:
+        return [c.ref for c in self.cite]
+
+    @property
+    def when(self) -> str:
+        """Days left in plain words, for tables and calendars."""
+        if self.status == "needs-school-calendar":
+            return "needs a school calendar"
+        if self.status == "not-in-force":
+            return "no rule in force on that date"
+        if self.days_left == 0:
+            return "due today"
+        if self.days_left is not None and self.days_left < 0:
+            return f"OVERDUE by {_plural(-self.days_left, 'day')}"
+        return f"{_plural(self.days_left or 0, 'day')} left"
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready data: dates as YYYY-MM-DD."""
+        return {
+            "rule": self.rule, "label": self.label, "trigger": self.trigger,
+            "trigger_kind": self.trigger_kind, "trigger_date": self.trigger_date.isoformat(),
+            "due": self.due.isoformat() if self.due else None, "days_left": self.days_left,
+            "status": self.status, "count": self.count, "unit": self.unit, "direction": self.direction,
+            "citations": self.citations, "verified": self.verified, "note": self.note,
+            "last_reviewed": self.last_reviewed.isoformat(), "chain": list(self.chain),
+            "problem": self.problem, "trail": list(self.trail),
+            "skipped": [{"date": d.isoformat(), "reason": r} for d, r in self.skipped],
+        }
+
+
+@dataclass
+class DeadlineReport:
+    """Everything the engine found for one case on one day."""
+
+    today: _dt.date
+    source: str
+    deadlines: list[Deadline] = field(default_factory=list)
+    #: Rules that did not start because the case lacks their event: rule id -> event type.
+    waiting: dict[str, str] = field(default_factory=dict)
+
+    def get(self, rule_id: str) -> Deadline | None:
+        return next((d for d in self.deadlines if d.rule == rule_id), None)
+
+
+# -- checking inputs ---------------------------------------------------------
+
+def rule_problems(rules: Mapping[str, DeadlineRule]) -> list[Problem]:
+    """What is wrong across rules: unknown units or triggers, chains to missing rules, loops."""
+    problems: list[Problem] = []
+    for rid, rule in rules.items():
+        for v in rule.versions:
+            if v.unit not in DEADLINE_UNITS:
+                problems.append(Problem(f"{rid}.unit", "expected one of: " + ", ".join(DEADLINE_UNITS)))
+            if (v.trigger is None) == (v.trigger_rule is None):
+                problems.append(Problem(rid, "needs either trigger (an event type) or trigger_rule "
+                                             "(another rule's id), not both"))
+            if v.trigger is not None and v.trigger not in EVENT_TYPES:
+                problems.append(Problem(f"{rid}.trigger", "is not a known event type; expected one of: "
+                                        + ", ".join(EVENT_TYPES)))
+            if v.trigger_rule is not None and v.trigger_rule not in rules:
+                problems.append(Problem(f"{rid}.trigger_rule", "names a rule that is not defined"))
+    for rid in rules:
+        seen, current = [rid], rules[rid].trigger_rule
+        while current in rules:
+            if current in seen:
+                problems.append(Problem(f"{rid}.trigger_rule", "makes a loop: "
+                                        + " -> ".join(seen + [current])))
+                break
+            seen.append(current)
+            current = rules[current].trigger_rule
+    return problems
+
+
+def latest_events(events: Iterable[Mapping[str, Any]], source: str) -> dict[str, tuple[_dt.date, int]]:
+    """For each event type, its latest date and how many times the case lists it.
+
+    An unknown type is an error listing the valid ones. The latest date is used
+    because a newer event restarts the clock: a newer IEP meeting starts a new
+    year before the next annual review.
+    """
+    found: dict[str, tuple[_dt.date, int]] = {}
+    problems = []
+    for i, event in enumerate(events):
+        kind = event.get("type")
+        if kind not in EVENT_TYPES:
+            problems.append(Problem(f"events[{i}].type", "is not a known event type; expected one of: "
+                                    + ", ".join(EVENT_TYPES)))
+            continue
+        day = event["date"]
+        if kind in found:
+            day = max(day, found[kind][0])
+        found[kind] = (day, found.get(kind, (day, 0))[1] + 1)
+    if problems:
+        raise InputError(source, problems)
+    return found
+
+
+# -- counting --------------------------------------------------------------------
+
+@dataclass
+class _Count:
+    due: _dt.date
+    steps: list[str]
+    skipped: list[Skip]
+
+
+def _describe_skips(skips: list[Skip]) -> str:
+    if not skips:
+        return "No day was skipped."
+    parts = []
+    for first, last, reason in group_skips(skips):
+        span = fmt(first) if first == last else f"{fmt(first)} to {fmt(last)}"
+        parts.append(f"{span} ({reason})")
+    return "Skipped, because they do not count: " + "; ".join(parts) + "."
+
+
+def _count(v: RuleVersion, start: _dt.date, holidays: HolidayCalendar,
+           school: SchoolCalendar | None) -> _Count:
+    n, after = v.count, v.direction == "after"
+    sign = 1 if after else -1
+    way = "after" if after else "before"
+    if v.unit == "calendar-days":
+        if v.trigger_is_day_one:
+            due = start + _dt.timedelta(days=sign * (n - 1))
+            text = (f"Count {_plural(n, 'calendar day')} with {fmt(start)} itself as day 1, "
+                    f"as this rule says; day {n} is {fmt(due)}.")
+        else:
+            due = start + _dt.timedelta(days=sign * n)
+            text = (f"Count {_plural(n, 'calendar day')} {way} {fmt(start)}, which is day 0: "
+                    f"day {n} is {fmt(due)}. Every day counts, weekends and holidays too.")
+        return _Count(due, [text], [])
+    if v.unit in ("months", "years"):
+        months = n * (12 if v.unit == "years" else 1)
+        due = add_months(start, sign * months)
+        text = f"Go {_plural(n, v.unit[:-1])} {way} {fmt(start)} on the calendar: {fmt(due)}."
+        if due.day != start.day:
+            text += (f" That month has no day {start.day}, so its last day is used.")
+        return _Count(due, [text], [])
+    if v.unit == "business-days":
+        kind = ("Monday to Friday, holidays included, as this rule says" if v.holidays_count
+                else "Monday to Friday except federal and state holidays (34 CFR 300.11(b))")
+        due, skipped = count_days(start, n, v.direction,
+                                  lambda d: holidays.why_not_business_day(d, v.holidays_count))
+        return _Count(due, [f"Count {_plural(n, 'business day')} {way} {fmt(start)}, not counting "
+                            f"{fmt(start)} itself. Business days are {kind}.",
+                            _describe_skips(skipped), f"Business day {n} is {fmt(due)}."], skipped)
+    if v.unit == "school-days":
+        assert school is not None
+        due, skipped = count_days(start, n, v.direction, lambda d: school.why_not_school_day(d, v.direction))
+        return _Count(due, [f"Count {_plural(n, 'school day')} {way} {fmt(start)}, not counting "
+                            f"{fmt(start)} itself, using the school calendar in the case.",
+                            _describe_skips(skipped), f"School day {n} is {fmt(due)}."], skipped)
+    raise IepkitError(f"unknown unit '{v.unit}'")  # rule_problems rejects this at load
+
+
+def _weekend_or_holiday(day: _dt.date, holidays: HolidayCalendar) -> str | None:
+    if day.weekday() >= 5:
+        return f"a {_WEEKDAYS[day.weekday()]}"
+    name = holidays.holiday(day)
+    return f"a holiday ({name})" if name else None
+
+
+def _roll(v: RuleVersion, due: _dt.date, holidays: HolidayCalendar) -> tuple[_dt.date, str | None]:
+    """Apply the rule's weekend/holiday choice; return the date and a step, if one is worth saying."""
+    if v.unit in ("business-days", "school-days"):
+        return due, None  # the count already lands on a counting day
+    off = _weekend_or_holiday(due, holidays)
+    if off is None:
+        return due, None
+    if not v.roll_forward:
+        return due, (f"{fmt(due)} is {off}. The date does not move: this rule has no roll-forward, "
+                     "and IDEA has no general rule that moves a deadline off a weekend or holiday. "
+                     "To be safe, act by the business day before.")
+    forward = v.direction == "after"
+    moved, _ = count_days(due, 1, "after" if forward else "before", holidays.why_not_business_day)
+    return moved, (f"{fmt(due)} is {off}. This rule moves such a date to the "
+                   f"{'next' if forward else 'previous'} business day: {fmt(moved)}.")
+
+
+# -- the engine --------------------------------------------------------------------------
+
+class _Run:
+    def __init__(self, rules: Mapping[str, DeadlineRule], events: dict[str, tuple[_dt.date, int]],
+                 today: _dt.date, holidays: HolidayCalendar, school: SchoolCalendar | None, source: str):
+        self.rules, self.events, self.today = rules, events, today
+        self.holidays, self.school, self.source = holidays, school, source
+        self.done: dict[str, Deadline | None] = {}
+        self.steps: dict[str, list[str]] = {}
+        self.waiting: dict[str, str] = {}
+
+    def start(self, rule: DeadlineRule) -> tuple[_dt.date, str, str, list[str], tuple[str, ...]] | None:
+        """Where a rule's count starts: date, trigger, kind, earlier steps, chain; None if it cannot."""
+        if rule.trigger_rule:
+            parent = self.compute(rule.trigger_rule)
+            if parent is None or parent.due is None:
+                if rule.trigger_rule in self.waiting:
+                    self.waiting[rule.id] = self.waiting[rule.trigger_rule]
+                return None
+            steps = list(self.steps[parent.rule])
+            steps.append(f"{parent.rule} ends on {fmt(parent.due)}; {rule.id} counts from that day.")
+            return parent.due, parent.rule, "rule", steps, parent.chain + (parent.rule,)
+        trigger = rule.trigger or ""
+        if trigger not in self.events:
+            self.waiting[rule.id] = trigger
+            return None
+        day, times = self.events[trigger]
+        text = f"The case lists '{trigger}' on {fmt(day)}."
+        if times > 1:
+            text = f"The case lists '{trigger}' {times} times; the latest, {fmt(day)}, is used."
+        return day, trigger, "event", [text], ()
+
+    def compute(self, rule_id: str) -> Deadline | None:
+        """The rule's deadline (computed once), or None when its event is missing."""
+        if rule_id not in self.done:
+            self.done[rule_id] = None  # a loop ends here instead of recursing forever
+            self.done[rule_id] = self._compute(self.rules[rule_id])
+        return self.done[rule_id]
+
+    def _compute(self, rule: DeadlineRule) -> Deadline | None:
+        parent = self.compute(rule.trigger_rule) if rule.trigger_rule else None
+        if parent is not None and parent.due is None:
+            # The chain is blocked: say so for this rule too rather than drop it.
+            text = f"{rule.id} counts from the end of {parent.rule}, which could not be computed."
+            base = dict(rule=rule.id, trigger=parent.rule, trigger_kind="rule", trigger_date=parent.trigger_date,
+                        chain=parent.chain + (parent.rule,))
+            return self._unfinished(rule.current, base, list(parent.trail) + [text], parent.status,
+                                    f"{text} {parent.problem}")
+        begun = self.start(rule)
+        if begun is None:
+            return None
+        start, trigger, kind, steps, chain = begun
+        base = dict(rule=rule.id, trigger=trigger, trigger_kind=kind, trigger_date=start, chain=chain)
+        version = rule.version_on(start)
+        if version is None:
+            text = (f"No version of {rule.id} was in force on {fmt(start)}; the rules this plugin "
+                    "knows start later or ended earlier. Check the rules that applied then.")
+            return self._unfinished(rule.current, base, steps + [text], "not-in-force", text)
+        steps = steps + [self._rule_step(rule, version)]
+        if version.unit == "school-days" and self.school is None:
+            text = ("This rule counts school days, and the case has no school_calendar. "
+                    "Add your child's school calendar to the case to compute it.")
+            return self._unfinished(version, base, steps + [text], "needs-school-calendar", text)
+        try:
+            counted = _count(version, start, self.holidays, self.school)
+            due, roll_step = _roll(version, counted.due, self.holidays)
+        except CalendarTooShort as exc:
+            text = f"This rule counts school days, and {exc}. Add the next school year's calendar to the case."
+            return self._unfinished(version, base, steps + [text], "needs-school-calendar", text)
+        except (OverflowError, ValueError):
+            # Only dates near year 1 or 9999 get here; name the field, not the date.
+            raise InputError(self.source, [Problem("events", f"a date for '{rule.id}' is too far from "
+                                                   "today to count from; check the year")]) from None
+        steps += counted.steps + ([roll_step] if roll_step else [])
+        self.steps[rule.id] = steps
+        days_left = (due - self.today).days
+        status = "overdue" if days_left < 0 else "due-today" if days_left == 0 else "upcoming"
+        return Deadline(**base, label=version.label, due=due, days_left=days_left, status=status,
+                        count=version.count, unit=version.unit, direction=version.direction,
+                        cite=version.cite, verified=version.verified, note=version.note,
+                        last_reviewed=version.last_reviewed,
+                        trail=tuple(steps + [self._result_line(due, days_left)]),
+                        skipped=tuple(counted.skipped))
+
+    def _unfinished(self, v: RuleVersion, base: dict[str, Any], steps: list[str], status: str,
+                    problem: str) -> Deadline:
+        return Deadline(**base, label=v.label, due=None, days_left=None, status=status, count=v.count,
+                        unit=v.unit, direction=v.direction, cite=v.cite, verified=v.verified,
+                        note=v.note, last_reviewed=v.last_reviewed, trail=tuple(steps), problem=problem)
+
+    @staticmethod
+    def _rule_step(rule: DeadlineRule, v: RuleVersion) -> str:
+        what = v.trigger_rule or v.trigger
+        text = (f"Rule {rule.id}: {v.label}: {_amount(v.count, v.unit)} {v.direction} "
+                f"{what}. Sources: {v.citations}.")
+        if len(rule.versions) > 1 or v.effective_from or v.effective_until:
+            since = v.effective_from.isoformat() if v.effective_from else "(no start date)"
+            until = v.effective_until.isoformat() if v.effective_until else "now"
+            text += f" This version is in force from {since} to {until}."
+        if not v.verified:
+            text += f" {UNVERIFIED} This rule could not be confirmed in a primary source."
+        return text
+
+    def _result_line(self, due: _dt.date, days_left: int) -> str:
+        if days_left > 0:
+            left = f"{_plural(days_left, 'day')} left"
+        elif days_left == 0:
+            left = "due today"
+        else:
+            left = f"{_plural(-days_left, 'day')} overdue"
+        return f"Result: due {fmt(due)}; {left} as of {fmt(self.today)}."
+
+
+def _sort_key(d: Deadline) -> tuple:
+    return (d.due is None, d.due or _dt.date.max, d.rule)
+
+
+def compute_deadlines(rules: Mapping[str, DeadlineRule], events: Iterable[Mapping[str, Any]], *,
+                      today: _dt.date, holidays: HolidayCalendar, school: SchoolCalendar | None = None,
+                      source: str = "case") -> DeadlineReport:
+    """Every deadline the rules give for these events, soonest first, with its trail.
+
+    ``events`` are ``{type, date}`` mappings (a case's ``events``). Rules whose
+    event the case does not list are reported in ``waiting``.
+    """
+    bad = [r for r in rules.values() if not isinstance(r, DeadlineRule)]
+    if bad:
+        raise IepkitError("a plugin registered a deadline rule that is not an iepkit.model.DeadlineRule")
+    problems = rule_problems(rules)
+    if problems:
+        raise InputError("deadline rules", problems)
+    run = _Run(rules, latest_events(events, source), today, holidays, school, source)
+    found = [d for d in (run.compute(rid) for rid in rules) if d is not None]
+    return DeadlineReport(today=today, source=source, deadlines=sorted(found, key=_sort_key),
+                          waiting={k: run.waiting[k] for k in rules if k in run.waiting})
+
+
+def explain(report: DeadlineReport, rules: Mapping[str, DeadlineRule], rule_id: str) -> Deadline:
+    """The deadline for one rule, or an error saying what is missing."""
+    if rule_id not in rules:
+        raise UnknownChoiceError("deadline rule", rule_id, sorted(rules))
+    found = report.get(rule_id)
+    if found is not None:
+        return found
+    needed = report.waiting.get(rule_id) or rules[rule_id].trigger or ""
+    via = f" (through {rules[rule_id].trigger_rule})" if rules[rule_id].trigger_rule else ""
+    raise IepkitError(f"{report.source}: {rule_id} starts from the event '{needed}'{via}, which the case "
+                      f"does not list. Add it under events, for example: - {{type: {needed}, date: YYYY-MM-DD}}")
+
+
+def format_explanation(d: Deadline) -> str:
+    """The trail as numbered plain-language steps, with sources and the counting rules."""
+    mark = f" {UNVERIFIED}" if not d.verified else ""
+    lines = [f"{d.rule}: {d.label}{mark}", ""]
+    lines += [f"{i}. {step}" for i, step in enumerate(d.trail, 1)]
+    lines += ["", f"Sources: {'; '.join(d.citations)}",
+              f"Last reviewed: {d.last_reviewed.isoformat()}", "", f"Note: {d.note}", "", COUNTING]
+    return "\n".join(lines)
