@@ -14,17 +14,24 @@ import datetime as _dt
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import deadlines as _deadlines
+from .calendars import holiday_calendar, school_calendar_from_case
 from .case import Case, load_case, parse_case
-from .errors import IepkitError, UnknownChoiceError
+from .errors import GuardRailError, IepkitError, InputError, Problem, UnknownChoiceError
 from .fileio import write_atomic
+from .kit import KitInputs, render_kit_html
 from .letters import RenderedLetter, render_letter as _render, to_format
-from .model import Checklist, LetterTemplate, Process, State
+from .model import COMPARISON_FIELDS, DeadlineRule, Guide, LetterTemplate, Process, State, StateCalendar
 from .plugins import PluginHost
+from .recommend import OPTIONAL as OPTIONAL_ANSWERS
+from .recommend import QUESTIONS, Recommendation, answers_from_case, missing_answers, parse_answers
+from .recommend import recommend as _recommend
 from .registry import Registry
 from .render import FORMATS
+from .yamlio import load_yaml_file
 
 __all__ = ["Case", "load_case", "parse_case", "load_registry", "registry", "states", "find_state",
-           "resolve_state", "processes", "letters", "checklists", "render_letter", "write_letter",
+           "resolve_state", "processes", "letters", "render_letter", "write_letter",
            "to_jsonable", "set_registry", "prepare_letter", "FORMATS"]
 
 _default: Registry | None = None
@@ -91,10 +98,6 @@ def letters(state: str) -> list[LetterTemplate]:
     return registry().letters_for(find_state(state).code)
 
 
-def checklists(state: str) -> list[Checklist]:
-    return registry().checklists_for(find_state(state).code)
-
-
 def prepare_letter(letter_id: str, *, state: str | None = None, case: Case | None = None,
                    blanks: bool = False, today: _dt.date | None = None, notes: bool = True) -> RenderedLetter:
     """Render a letter to HTML, checking that the case has every field it needs."""
@@ -133,12 +136,6 @@ def to_jsonable(obj: Any) -> Any:
 
 
 # -- deadlines ------------------------------------------------------------------
-# Imported here so the letter functions above stay readable on their own; none
-# of these modules imports a heavy dependency at import time.
-from . import deadlines as _deadlines  # noqa: E402
-from .calendars import holiday_calendar, school_calendar_from_case  # noqa: E402
-from .errors import GuardRailError  # noqa: E402
-from .model import DeadlineRule, StateCalendar  # noqa: E402
 
 __all__ += ["deadline_rules", "deadlines", "explain", "explain_text", "deadlines_ics", "write_ics",
             "check_filing_limit"]
@@ -225,3 +222,112 @@ def check_filing_limit(letter_id: str, case: Case, *, today: _dt.date | None = N
     raise GuardRailError(f"{case.source}: {passed} See how the date was worked out: iepkit deadlines "
                          f"--case {case.source} --explain {rule_id}. If an exception applies or a date in "
                          "the case is wrong, add --force to write the letter anyway.")
+
+
+# -- guides, comparison, recommender and the Starter Kit ------------------------------
+
+__all__ += ["guides", "compare", "load_answers", "gather_answers", "recommend", "kit_html", "render_kit",
+            "write_kit", "QUESTIONS", "OPTIONAL_ANSWERS"]
+
+
+def guides(state: str, kind: str | None = None) -> list[Guide]:
+    """A state's guides, checklists, worksheets and scripts (optionally only one kind)."""
+    items = registry().guides_for(find_state(state).code)
+    return [g for g in items if kind is None or g.kind == kind]
+
+
+def compare(state: str) -> dict[str, Any]:
+    """The side-by-side comparison of a state's processes: rows of cited facts."""
+    procs = processes(state)
+    return {
+        "processes": [{"id": p.id, "name": p.name} for p in procs],
+        "rows": [{"key": key, "label": label,
+                  "cells": {p.id: to_jsonable(p.facts[key]) for p in procs}}
+                 for key, label in COMPARISON_FIELDS.items()],
+    }
+
+
+def load_answers(path: str | Path) -> dict[str, Any]:
+    """Read and validate an answers file (YAML); unknown keys or values list the valid ones."""
+    return parse_answers(load_yaml_file(path), str(path))
+
+
+def gather_answers(case: Case | None = None, answers: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The case's answers (issue types, event dates, its `answers` section) overlaid by ``answers``."""
+    merged: dict[str, Any] = answers_from_case(case) if case is not None else {}
+    merged.update(answers or {})
+    return parse_answers(merged, case.source if case is not None else "answers")
+
+
+def _limit_lookup(today: _dt.date):
+    def lookup(code: str, rule_id: str, trigger_date: _dt.date) -> tuple[_dt.date, str, str]:
+        rules = _rules(code)
+        if rule_id not in rules:
+            raise IepkitError(f"the recommender criteria for {code} name the deadline rule '{rule_id}', "
+                              "which is not registered")
+        rule = rules[rule_id]
+        st = find_state(code)
+        report = _deadlines.compute_deadlines(
+            rules, [{"type": rule.trigger, "date": trigger_date}], today=today,
+            holidays=holiday_calendar(st.calendar or StateCalendar(subdivision=st.code)),
+            school=None, source="answers")
+        found = report.get(rule_id)
+        if found is None or found.due is None:
+            raise IepkitError(f"the deadline rule '{rule_id}' could not be worked out for that date")
+        mark = f" {_deadlines.UNVERIFIED}" if not found.verified else ""
+        return found.due, "; ".join(found.citations) + mark, found.label
+    return lookup
+
+
+def recommend(*, state: str | None = None, case: Case | None = None, answers: dict[str, Any] | None = None,
+              today: _dt.date | None = None) -> Recommendation:
+    """Rank the state's processes for these answers (merged with what the case says)."""
+    st = resolve_state(state, case)
+    merged = gather_answers(case, answers)
+    missing = missing_answers(merged)
+    if missing:
+        raise InputError(case.source if case is not None else "answers",
+                         [Problem(k, f"is missing: {QUESTIONS[k]}") for k in missing])
+    criteria = registry().criteria_for(st.code)
+    if criteria is None:
+        raise IepkitError(f"the {st.name} plugin has no recommender criteria (recommend.yaml)")
+    today = today or _dt.date.today()
+    return _recommend(criteria, registry().processes_for(st.code), merged, today, _limit_lookup(today))
+
+
+def kit_html(*, state: str | None = None, case: Case | None = None, answers: dict[str, Any] | None = None,
+             today: _dt.date | None = None) -> str:
+    """The Starter Kit as one self-contained HTML page: blank without a case, filled with one."""
+    st = resolve_state(state, case)
+    reg = registry()
+    today = today or _dt.date.today()
+    recommendation = None
+    found: dict[str, Any] = {}
+    if case is not None:
+        found = {d.rule: d for d in deadlines(case, today=today).deadlines}
+        merged = gather_answers(case, answers)
+        if not missing_answers(merged) and reg.criteria_for(st.code) is not None:
+            recommendation = recommend(case=case, answers=answers, today=today)
+    elif answers:
+        recommendation = recommend(state=st.code, answers=answers, today=today)
+    inputs = KitInputs(state=st, guides={g.id: g for g in reg.guides_for(st.code)},
+                       processes={p.id: p for p in reg.processes_for(st.code)},
+                       letters=reg.letters_for(st.code), rules=_rules(st.code), case=case,
+                       recommendation=recommendation, deadlines=found)
+    return render_kit_html(inputs, today=today)
+
+
+def render_kit(*, fmt: str = "pdf", **kwargs: Any) -> bytes | str:
+    """The Starter Kit as PDF bytes or an HTML string."""
+    if fmt not in ("pdf", "html"):
+        raise UnknownChoiceError("format for the kit", fmt, ["pdf", "html"])
+    html = kit_html(**kwargs)
+    if fmt == "html":
+        return html
+    from .render.pdf import html_to_pdf
+    return html_to_pdf(html)
+
+
+def write_kit(path: str | Path, **kwargs: Any) -> Path:
+    """Render the kit and write it atomically (mode 0600). Nothing is written on error."""
+    return write_atomic(path, render_kit(**kwargs))

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import schema as s
 from .errors import InputError, Problem
+from .model import RELATIONSHIPS
 from .yamlio import load_yaml_file
 
 #: The kinds of disagreement a case can be about. A public contract: the
@@ -30,6 +31,21 @@ ISSUE_TYPES: dict[str, str] = {
     "records-access": "access to my child's education records",
     "discipline": "discipline, suspension or removal",
 }
+
+
+#: A parent's answers to the recommender's questions. A public contract: the same
+#: keys and values in an answers file, in a case file's `answers` section and
+#: for partners. ``issues`` defaults to the case's dispute.issue_types.
+ANSWERS_SCHEMA = s.Record(fields={
+    "issues": s.ListOf(label="one or more issue ids", min_items=1, item=s.Choice(choices=tuple(ISSUE_TYPES))),
+    "school_willing_to_talk": s.Bool(label="yes or no"),
+    "relationship": s.Choice(label="working, strained or broken", choices=RELATIONSHIPS),
+    "bad_faith_evidence": s.Bool(label="yes or no"),
+    "want_formal_finding": s.Bool(label="yes or no"),
+    "urgent": s.Bool(label="yes or no"),
+    "violation_date": s.Date(label="a date"),
+    "known_date": s.Date(label="a date"),
+})
 
 
 def _address(label: str) -> s.Record:
@@ -87,6 +103,7 @@ CASE_SCHEMA = s.Record(fields={
             "what": s.Text(label="what happened that day", required=True, max_length=2000),
         })),
     }),
+    "answers": ANSWERS_SCHEMA,
     "events": s.ListOf(label="dated events for deadlines", item=s.Record(fields={
         "type": s.Id(label="the kind of event, like evaluation-requested", required=True),
         "date": s.Date(label="the date it happened", required=True),

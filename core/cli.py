@@ -140,23 +140,202 @@ def letters(state: str, as_json: bool) -> None:
 
 @cli.command()
 @click.option("--state", "state", required=True, help=STATE_HELP)
+@click.option("--kind", type=click.Choice(["guide", "checklist", "worksheet", "script"]),
+              help="Only this kind.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def checklists(state: str, as_json: bool) -> None:
-    """Print a state's checklists for parents."""
+def guides(state: str, kind: str | None, as_json: bool) -> None:
+    """Print a state's guides, checklists, worksheets and scripts for parents."""
     _registry()
     api = _api()
     st = api.find_state(state)
-    items = api.checklists(st.code)
+    items = api.guides(st.code, kind)
     if as_json:
         _print_json([api.to_jsonable(x) for x in items])
         return
-    for c in items:
-        click.echo(c.title)
-        click.echo(c.intro)
-        for item in c.items:
-            mark = f" [Unverified. {st.unverified_notice}]" if not item.verified else ""
-            click.echo(f"  [ ] {item.text} ({item.citations}){mark}")
+    for g in items:
+        click.echo(f"{g.title} ({g.kind})")
+        click.echo(g.intro)
+        for sec in g.sections:
+            if sec.heading:
+                click.echo(f"\n  {sec.heading}")
+            for para in sec.paragraphs:
+                click.echo(f"  {para}")
+            for item in sec.points:
+                mark = f" [Unverified. {st.unverified_notice}]" if not item.verified else ""
+                box = "[ ] " if g.kind == "checklist" else "- "
+                click.echo(f"  {box}{item.text} ({item.citations}){mark}")
+            for f in sec.fill_in:
+                click.echo(f"  {f.label}: ____________________")
+            for c in sec.checkboxes:
+                click.echo(f"  [ ] {c}")
         click.echo("")
+
+
+@cli.command()
+@click.option("--state", "state", required=True, help=STATE_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, with every citation.")
+def compare(state: str, as_json: bool) -> None:
+    """Compare a state's processes side by side: who files, cost, who decides, timelines..."""
+    _registry()
+    api = _api()
+    st = api.find_state(state)
+    table = api.compare(st.code)
+    if as_json:
+        _print_json(table)
+        return
+    names = {p["id"]: p["name"] for p in table["processes"]}
+    for row in table["rows"]:
+        click.echo(row["label"].upper())
+        for pid, cell in row["cells"].items():
+            cites = "; ".join(c["ref"] for c in cell["cite"])
+            mark = " [Unverified]" if not cell["verified"] else ""
+            click.echo(f"  {names[pid]}: {cell['text']} ({cites}){mark}")
+        click.echo("")
+    click.echo(f"[Unverified]: {st.unverified_notice}")
+
+
+def _interactive() -> bool:
+    """Whether a person is at a terminal to answer questions."""
+    return sys.stdin.isatty()
+
+
+def _ask(key: str, api) -> object:
+    """Ask one recommender question at the terminal, with a default and validation."""
+    from .case import ISSUE_TYPES
+    from .errors import InputError
+
+    question = api.QUESTIONS[key]
+    if key == "issues":
+        click.echo(question)
+        ids = list(ISSUE_TYPES)
+        for i, (issue, label) in enumerate(ISSUE_TYPES.items(), start=1):
+            click.echo(f"  {i:2}. {issue}: {label}")
+        while True:
+            raw = click.prompt("Numbers or ids, separated by commas", default="1")
+            picked = []
+            for part in (p.strip() for p in raw.split(",") if p.strip()):
+                if part.isdigit() and 1 <= int(part) <= len(ids):
+                    picked.append(ids[int(part) - 1])
+                elif part in ISSUE_TYPES:
+                    picked.append(part)
+                else:
+                    picked = []
+                    break
+            if picked:
+                return picked
+            click.echo("Please give numbers from the list, or issue ids.")
+    if key == "relationship":
+        return click.prompt(question, type=click.Choice(["working", "strained", "broken"]), default="strained")
+    if key in ("violation_date", "known_date"):
+        while True:
+            raw = click.prompt(question + " Leave empty to skip", default="", show_default=False)
+            if not raw.strip():
+                return None
+            try:
+                return api.parse_answers({key: raw.strip()}, "your answer")[key]
+            except InputError as exc:
+                click.echo(str(exc.problems[0]))
+    default = {"school_willing_to_talk": True, "urgent": False}.get(key, False)
+    return click.confirm(question, default=default)
+
+
+@cli.command()
+@click.option("--state", "state", help=STATE_HELP + " Not needed with --case.")
+@click.option("--case", "case_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Your case file: its issue types, events and `answers` section are used.")
+@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A YAML file of answers (keys: " + ", ".join(
+                  ["issues", "school_willing_to_talk", "relationship", "bad_faith_evidence",
+                   "want_formal_finding", "urgent", "violation_date", "known_date"]) + ").")
+@click.option("--today", "today_text", metavar="YYYY-MM-DD", help="Measure filing limits from this date.")
+@click.option("--json", "as_json", is_flag=True, help="Print the ranked list as JSON.")
+def recommend(state: str | None, case_file: Path | None, answers_file: Path | None, today_text: str | None,
+              as_json: bool) -> None:
+    """Which process fits your situation, and why.
+
+    In a terminal, asks each question it has no answer for. When input is not
+    a terminal it never asks: it says which answers are missing.
+    """
+    today = _parse_day("--today", today_text)
+    _registry()
+    api = _api()
+    case = api.load_case(case_file) if case_file else None
+    answers = api.load_answers(answers_file) if answers_file else {}
+    st = api.resolve_state(state, case)
+    merged = api.gather_answers(case, answers)
+    missing = [k for k in api.QUESTIONS if k not in merged]
+    required = [k for k in missing if k not in api.OPTIONAL_ANSWERS]
+    if required and not _interactive():
+        raise IepkitError("these answers are missing, and there is no terminal to ask them in:\n"
+                          + "\n".join(f"  - {k}: {api.QUESTIONS[k]}" for k in required)
+                          + "\nPut them in a YAML file and pass --answers FILE (see `iepkit recommend --help`).")
+    if missing and _interactive() and not as_json:
+        click.echo(f"A few questions about your situation ({st.name}). Press Enter for the default.\n")
+        for key in missing:
+            value = _ask(key, api)
+            if value is not None:
+                answers[key] = value
+    result = api.recommend(state=st.code, case=case, answers=answers, today=today)
+    if as_json:
+        _print_json(result.as_list())
+        return
+    click.echo(f"\nWhich process fits ({st.name}), as of {result.today.isoformat()}:\n")
+    for r in result.ranked:
+        status = "" if r.available else "  NOT AVAILABLE"
+        click.echo(f"{r.rank}. {r.name}{status}")
+        if r.unavailable_reason:
+            click.echo(f"   {r.unavailable_reason}")
+        for reason in r.reasons:
+            click.echo(f"   + {reason}")
+        for caution in r.cautions:
+            click.echo(f"   ! {caution}")
+        for c in r.cannot_do:
+            click.echo(f"   - It cannot: {c.text} ({c.citations})")
+        click.echo("")
+    if result.combinations:
+        click.echo("You can combine:")
+        for c in result.combinations:
+            click.echo(f"   * {c.statement.text} ({c.statement.citations})")
+
+
+@cli.command()
+@click.option("--state", "state", help=STATE_HELP + " Not needed with --case.")
+@click.option("--case", "case_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Fill the kit with your family's details, recommendation and deadlines.")
+@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Answers for the recommendation (see `iepkit recommend --help`).")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default=None,
+              help="pdf to print, or html: one self-contained page for screen readers and phones. "
+                   "Default: from -o's extension, else pdf.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write. Default: starter-kit.pdf (or .html).")
+@click.option("--today", "today_text", metavar="YYYY-MM-DD", help="Work out deadlines and limits from this date.")
+def kit(state: str | None, case_file: Path | None, answers_file: Path | None, fmt: str | None,
+        output: Path | None, today_text: str | None) -> None:
+    """Write the printable Dispute Letter Starter Kit.
+
+    Without --case it is blank, to fill in by hand. With --case it is filled
+    in with your details, your recommendation and your deadlines.
+
+    \b
+    Examples:
+      iepkit kit --state MS -o kit.pdf
+      iepkit kit --case my-case.yaml -o my-kit.pdf
+      iepkit kit --state MS --format html -o kit.html
+    """
+    today = _parse_day("--today", today_text)
+    _registry()
+    api = _api()
+    if fmt is None:
+        fmt = "html" if output is not None and output.suffix.lower() in (".html", ".htm") else "pdf"
+    case = api.load_case(case_file) if case_file else None
+    answers = api.load_answers(answers_file) if answers_file else None
+    if case is None and not state:
+        raise click.UsageError("give --state (for a blank kit) or --case (for a filled one)")
+    st = api.resolve_state(state, case)
+    output = output or Path(f"starter-kit.{fmt}")
+    api.write_kit(output, fmt=fmt, state=st.code, case=case, answers=answers, today=today)
+    click.echo(f"Wrote {output}", err=True)
 
 
 @cli.command()

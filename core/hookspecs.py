@@ -34,8 +34,13 @@ def register_deadline_rules(register):
 
 
 @hookspec
-def register_checklists(register):
-    """Register each ``iepkit.model.Checklist``: checklists and short guides for parents."""
+def register_guides(register):
+    """Register each ``iepkit.model.Guide``: guides, checklists, worksheets and scripts for parents."""
+
+
+@hookspec
+def register_recommend_criteria(register):
+    """Register a state's ``iepkit.model.RecommendCriteria``: what the process recommender weighs."""
 
 
 @hookspec

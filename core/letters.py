@@ -82,6 +82,7 @@ class RenderedLetter:
     letter: LetterTemplate
     state: State
     html: str
+    body: str
     missing: list[tuple[str, str]]
     unverified: list[Statement]
 
@@ -129,7 +130,7 @@ def render_letter(letter: LetterTemplate, state: State, case: Case | None = None
     )
     if filler.missing and not blanks:
         raise MissingFieldsError(case.source if case else "case", letter.id, filler.missing)
-    return RenderedLetter(letter=letter, state=state, html=page(letter.title, body),
+    return RenderedLetter(letter=letter, state=state, html=page(letter.title, body), body=body,
                           missing=filler.missing, unverified=unverified)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,8 @@ class Process:
     facts: dict[str, Statement]
     steps: tuple[Statement, ...] = ()
     letter: str | None = None
+    #: Deadline rule ids on this path, for its action plan (e.g. state-complaint-decision).
+    deadline_rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,16 +169,43 @@ class LetterTemplate:
     filing_limit_rule: str | None = None
 
 
+#: The kinds of guide a state can register.
+GUIDE_KINDS = ("guide", "checklist", "worksheet", "script")
+
+
 @dataclass(frozen=True)
-class Checklist:
-    """A printable checklist or short guide for parents."""
+class FillIn:
+    """A worksheet line. ``from_field`` names a case field that fills it in a filled kit."""
+
+    label: str
+    from_field: str | None = None
+
+
+@dataclass(frozen=True)
+class GuideSection:
+    """Part of a guide: plain advice (``paragraphs``), cited rules (``points``), fill-in lines, checkboxes."""
+
+    heading: str | None = None
+    paragraphs: tuple[str, ...] = ()
+    points: tuple[Statement, ...] = ()
+    fill_in: tuple[FillIn, ...] = ()
+    checkboxes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A printable guide, checklist, worksheet or script for parents (the Starter Kit's pages)."""
 
     id: str
     state: str
     title: str
     intro: str
-    items: tuple[Statement, ...]
-    kind: str = "checklist"
+    sections: tuple[GuideSection, ...]
+    kind: str = "guide"
+
+    @property
+    def statements(self) -> tuple[Statement, ...]:
+        return tuple(p for sec in self.sections for p in sec.points)
 
 
 #: How a deadline rule counts. Public contract: plugins write these in deadlines.yaml.
@@ -284,3 +314,55 @@ class StateCalendar:
     removals: tuple[HolidayChange, ...] = ()
     cite: tuple[Citation, ...] = ()
     note: str | None = None
+
+
+#: The parent's answers the recommender takes. A public contract: the keys and
+#: values here are what `--answers` files, case files and partners use.
+RELATIONSHIPS = ("working", "strained", "broken")
+
+
+@dataclass(frozen=True)
+class Weight:
+    """One thing the recommender weighs: if ``when`` matches the answers, add ``score``."""
+
+    when: dict[str, Any]
+    score: int
+    reason: str | None = None
+    caution: str | None = None
+
+
+@dataclass(frozen=True)
+class FilingLimit:
+    """The deadline rule that can time-bar a process, and the answer that triggers it."""
+
+    rule: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """How a state weighs one process for the recommender."""
+
+    process: str
+    base: int = 0
+    weights: tuple[Weight, ...] = ()
+    cannot_do: tuple[Statement, ...] = ()
+    filing_limit: FilingLimit | None = None
+
+
+@dataclass(frozen=True)
+class Combination:
+    """Processes that can be used together, in this order, with the rule that allows it."""
+
+    processes: tuple[str, ...]
+    statement: Statement
+
+
+@dataclass(frozen=True)
+class RecommendCriteria:
+    """A state's recommender criteria: one per state (``id`` is always "criteria")."""
+
+    state: str
+    options: tuple[Option, ...]
+    combinations: tuple[Combination, ...] = ()
+    id: str = "criteria"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .errors import IepkitError, UnknownChoiceError
-from .model import Checklist, DeadlineRule, LetterTemplate, Process, State
+from .model import DeadlineRule, Guide, LetterTemplate, Process, RecommendCriteria, State
 from .plugins import PluginHost
 
 
@@ -19,7 +19,7 @@ class _Invalid(Exception):
     pass
 
 
-_CONTENT = ("processes", "letters", "deadline_rules", "checklists")
+_CONTENT = ("processes", "letters", "deadline_rules", "guides", "recommend_criteria")
 
 
 @dataclass
@@ -29,7 +29,8 @@ class Registry:
     processes: dict[str, dict[str, Process]] = field(default_factory=dict)
     letters: dict[str, dict[str, LetterTemplate]] = field(default_factory=dict)
     deadline_rules: dict[str, dict[str, Any]] = field(default_factory=dict)
-    checklists: dict[str, dict[str, Checklist]] = field(default_factory=dict)
+    guides: dict[str, dict[str, Guide]] = field(default_factory=dict)
+    recommend_criteria: dict[str, dict[str, RecommendCriteria]] = field(default_factory=dict)
     state_plugin: dict[str, str] = field(default_factory=dict)
     _owners: dict[tuple[str, str, str], str] = field(default_factory=dict, repr=False)
 
@@ -64,7 +65,8 @@ class Registry:
         host.call_each("register_processes", collector("processes", Process))
         host.call_each("register_letters", collector("letters", LetterTemplate))
         host.call_each("register_deadline_rules", collector("deadline_rules", DeadlineRule))
-        host.call_each("register_checklists", collector("checklists", Checklist))
+        host.call_each("register_guides", collector("guides", Guide))
+        host.call_each("register_recommend_criteria", collector("recommend_criteria", RecommendCriteria))
 
         broken = {i.name for i in host.broken}
         # Plugins that provide a state go first, so a state's own content wins
@@ -128,8 +130,11 @@ class Registry:
     def letters_for(self, code: str) -> list[LetterTemplate]:
         return list(self.letters.get(code, {}).values())
 
-    def checklists_for(self, code: str) -> list[Checklist]:
-        return list(self.checklists.get(code, {}).values())
+    def guides_for(self, code: str) -> list[Guide]:
+        return list(self.guides.get(code, {}).values())
+
+    def criteria_for(self, code: str) -> RecommendCriteria | None:
+        return self.recommend_criteria.get(code, {}).get("criteria")
 
     def letter(self, code: str, letter_id: str) -> LetterTemplate:
         letters = self.letters.get(code, {})

@@ -1,8 +1,10 @@
 """Loading a state plugin's YAML folder into model objects.
 
 A state plugin is mostly data: ``state.yaml``, ``processes.yaml``,
-``letters.yaml`` (with templates under ``letters/``), ``checklists.yaml``,
-``deadlines.yaml`` and ``calendar.yaml`` (holiday changes for business days).
+``letters.yaml`` (with templates under ``letters/``), ``guides.yaml``
+(guides, checklists, worksheets and scripts), ``recommend.yaml`` (what the
+recommender weighs), ``deadlines.yaml`` and ``calendar.yaml`` (holiday
+changes for business days).
 Each file is validated when first used; a bad file raises InputError naming
 the file and the key, which the plugin host reports as that plugin's failure.
 """
@@ -17,9 +19,11 @@ from typing import Any
 from . import schema as s
 from .errors import InputError, Problem
 from .events import EVENT_TYPES
-from .model import (COMPARISON_FIELDS, DEADLINE_UNITS, Agency, Checklist, Citation, Contact,
-                    DeadlineRule, HolidayChange, LetterElement, LetterTemplate, Process, RuleVersion,
-                    State, StateCalendar, Statement)
+from .case import ISSUE_TYPES
+from .model import (COMPARISON_FIELDS, DEADLINE_UNITS, GUIDE_KINDS, RELATIONSHIPS, Agency, Citation,
+                    Combination, Contact, DeadlineRule, FilingLimit, FillIn, Guide, GuideSection,
+                    HolidayChange, LetterElement, LetterTemplate, Option, Process, RecommendCriteria,
+                    RuleVersion, State, StateCalendar, Statement, Weight)
 from .yamlio import load_yaml_file
 
 
@@ -111,6 +115,7 @@ PROCESS_SCHEMA = s.ListOf(min_items=1, item=s.Record(fields={
     "letter": s.Id(),
     "facts": s.Record(required=True, fields={k: _statement() for k in COMPARISON_FIELDS}),
     "steps": s.ListOf(item=_statement()),
+    "deadline_rules": s.ListOf(item=s.Id()),
 }))
 
 LETTER_SCHEMA = s.ListOf(min_items=1, item=s.Record(fields={
@@ -134,13 +139,53 @@ LETTER_SCHEMA = s.ListOf(min_items=1, item=s.Record(fields={
     "filing_limit_rule": s.Id(label="the deadline rule that limits when this letter may be filed"),
 }))
 
-CHECKLIST_SCHEMA = s.ListOf(item=s.Record(fields={
+GUIDE_SCHEMA = s.ListOf(item=s.Record(fields={
     "id": s.Id(required=True),
     "title": s.Text(required=True, multiline=False),
-    "kind": s.Choice(choices=("checklist", "guide", "script")),
+    "kind": s.Choice(choices=GUIDE_KINDS, label="one of: " + ", ".join(GUIDE_KINDS)),
     "intro": s.Text(required=True),
-    "items": s.ListOf(min_items=1, required=True, item=_statement()),
+    "sections": s.ListOf(min_items=1, required=True, item=s.Record(fields={
+        "heading": s.Text(multiline=False),
+        "paragraphs": s.ListOf(item=s.Text()),
+        "points": s.ListOf(item=_statement()),
+        "fill_in": s.ListOf(item=s.Record(fields={
+            "label": s.Text(required=True, multiline=False),
+            "from": s.Pattern(regex=r"[a-z_]+(\[\d+\])?(\.[a-z_]+)*", expected="a case field path like dispute.requested"),
+        })),
+        "checkboxes": s.ListOf(item=s.Text(multiline=False)),
+    })),
 }))
+
+_WHEN_KEYS = {
+    "issues_any": s.ListOf(item=s.Choice(choices=tuple(ISSUE_TYPES)), min_items=1),
+    "relationship": s.ListOf(item=s.Choice(choices=RELATIONSHIPS), min_items=1),
+    "school_willing_to_talk": s.Bool(), "bad_faith_evidence": s.Bool(),
+    "want_formal_finding": s.Bool(), "urgent": s.Bool(),
+}
+
+RECOMMEND_SCHEMA = s.Record(fields={
+    "options": s.ListOf(min_items=1, required=True, item=s.Record(fields={
+        "process": s.Id(required=True),
+        "base": s.Pattern(regex=r"-?\d+", expected="a whole number", normalise=int),
+        "cannot_do": s.ListOf(item=_statement()),
+        "filing_limit": s.Record(fields={
+            "rule": s.Id(required=True),
+            "answer": s.Choice(required=True, choices=("violation_date", "known_date")),
+        }),
+        "weights": s.ListOf(item=s.Record(fields={
+            "when": s.Record(required=True, fields=_WHEN_KEYS),
+            "score": s.Pattern(required=True, regex=r"-?\d+", expected="a whole number", normalise=int),
+            "reason": s.Text(),
+            "caution": s.Text(),
+        })),
+    })),
+    "combinations": s.ListOf(item=s.Record(fields={
+        "processes": s.ListOf(item=s.Id(), min_items=2, required=True),
+        "text": s.Text(required=True),
+        "cite": CiteField(required=True),
+        "verified": s.Bool(),
+    })),
+})
 
 
 #: deadlines.yaml: one entry per rule version; a rule that changed has one entry per
@@ -255,7 +300,7 @@ class StateFolder:
         return [Process(id=p["id"], state=code, name=p["name"], summary=p["summary"],
                         facts={k: _to_statement(v) for k, v in p["facts"].items()},
                         steps=tuple(_to_statement(x) for x in p.get("steps", [])),
-                        letter=p.get("letter"))
+                        letter=p.get("letter"), deadline_rules=tuple(p.get("deadline_rules", ())))
                 for p in self._load("processes.yaml", PROCESS_SCHEMA)]
 
     @cached_property
@@ -282,11 +327,35 @@ class StateFolder:
         return out
 
     @cached_property
-    def checklists(self) -> list[Checklist]:
+    def guides(self) -> list[Guide]:
+        """guides.yaml (optional): the guides, checklists, worksheets and scripts."""
         code = self.state.code
-        return [Checklist(id=c["id"], state=code, title=c["title"], intro=c["intro"],
-                          items=tuple(_to_statement(x) for x in c["items"]), kind=c.get("kind", "checklist"))
-                for c in self._load("checklists.yaml", CHECKLIST_SCHEMA, optional=True)]
+        return [Guide(id=g["id"], state=code, title=g["title"], intro=g["intro"], kind=g.get("kind", "guide"),
+                      sections=tuple(GuideSection(
+                          heading=sec.get("heading"), paragraphs=tuple(sec.get("paragraphs", ())),
+                          points=tuple(_to_statement(x) for x in sec.get("points", ())),
+                          fill_in=tuple(FillIn(f["label"], f.get("from")) for f in sec.get("fill_in", ())),
+                          checkboxes=tuple(sec.get("checkboxes", ())))
+                          for sec in g["sections"]))
+                for g in self._load("guides.yaml", GUIDE_SCHEMA, optional=True)]
+
+    @cached_property
+    def recommend_criteria(self) -> RecommendCriteria | None:
+        """recommend.yaml (optional): what the recommender weighs for this state."""
+        if not (self.folder / "recommend.yaml").exists():
+            return None
+        d = self._load("recommend.yaml", RECOMMEND_SCHEMA)
+        options = tuple(
+            Option(process=o["process"], base=o.get("base", 0),
+                   cannot_do=tuple(_to_statement(x) for x in o.get("cannot_do", ())),
+                   filing_limit=FilingLimit(**o["filing_limit"]) if "filing_limit" in o else None,
+                   weights=tuple(Weight(when=w["when"], score=w["score"], reason=w.get("reason"),
+                                        caution=w.get("caution")) for w in o.get("weights", ())))
+            for o in d["options"])
+        combos = tuple(Combination(processes=tuple(c["processes"]),
+                                   statement=Statement(c["text"], c["cite"], c.get("verified", True)))
+                       for c in d.get("combinations", ()))
+        return RecommendCriteria(state=self.state.code, options=options, combinations=combos)
 
     @cached_property
     def deadline_rules(self) -> list[DeadlineRule]:

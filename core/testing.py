@@ -39,7 +39,9 @@ def pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    return normalise(" ".join(page.extract_text() or "" for page in reader.pages))
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    # The running footer would otherwise split a paragraph that crosses a page.
+    return normalise(re.sub(r"Page \d+ of \d+", " ", text))
 
 
 def expected_text(value: object) -> list[str]:
@@ -111,9 +113,120 @@ class StateConformance:
                     for piece in expected_text(value):
                         assert piece in text, f"{letter.id}/{element.id}: value of {path} missing"
 
+    def test_every_guide_is_cited_and_complete(self):
+        guides = api.guides(self.state)
+        assert guides, "a state needs guides for the Starter Kit"
+        for g in guides:
+            assert g.sections, g.id
+            for i, point in enumerate(g.statements):
+                assert point.cite, f"guide {g.id}, point {i} has no citation"
+
+    def test_recommend_criteria_refer_to_real_processes_and_rules(self):
+        from .api import registry
+
+        criteria = registry().criteria_for(self.state)
+        if criteria is None:
+            return  # the recommender is optional for a state
+        processes = {p.id for p in api.processes(self.state)}
+        rules = {r.id for r in api.deadline_rules(self.state)}
+        for option in criteria.options:
+            assert option.process in processes, f"criteria name unknown process {option.process}"
+            if option.filing_limit:
+                assert option.filing_limit.rule in rules, f"unknown filing-limit rule {option.filing_limit.rule}"
+            for w in option.weights:
+                assert w.reason or w.caution, f"{option.process}: a weight must explain itself"
+        for combo in criteria.combinations:
+            assert set(combo.processes) <= processes and combo.statement.cite
+
+    def test_process_deadline_rules_exist(self):
+        rules = {r.id for r in api.deadline_rules(self.state)}
+        for p in api.processes(self.state):
+            missing = set(p.deadline_rules) - rules
+            assert not missing, f"{p.id} lists unknown deadline rules {sorted(missing)}"
+
+    def test_blank_kit_renders(self):
+        html = api.kit_html(state=self.state)
+        assert "Starter Kit" in html and "None" not in parent_prose(html)
+
     def test_every_letter_element_is_cited(self):
         for letter in api.letters(self.state):
             assert letter.elements, letter.id
             for element in letter.elements:
                 assert element.cite, f"{letter.id}/{element.id} has no citation"
                 assert element.fields or element.phrase, f"{letter.id}/{element.id} checks nothing"
+
+
+# -- plain language ---------------------------------------------------------------
+
+_SKIP_CLASSES = {"kit-letter", "cite", "hint", "blank", "unverified"}
+_SENTENCE_END = (".", "?", "!", ":", '"')
+
+
+def parent_prose(html: str) -> str:
+    """The parent-facing prose of a page: letters, citations and fill-in hints left out.
+
+    Headings, the contents page and table headers are left out too: short
+    labels would make the text look easier than it is. List items and table
+    cells end a sentence, so they do not run together.
+    """
+    from html.parser import HTMLParser
+
+    blocks = {"p", "li", "h1", "h2", "h3", "h4", "td", "th", "div", "section", "nav"}
+
+    class Collect(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.stack: list[bool] = []   # per open element: does it start a skipped region?
+            self.skipping = 0
+            self.parts: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("br", "meta", "img", "hr", "input"):
+                return
+            classes = set((dict(attrs).get("class") or "").split())
+            skip = tag in ("style", "head", "title", "h1", "h2", "h3", "h4", "nav", "th") \
+                or bool(classes & _SKIP_CLASSES)
+            self.stack.append(skip)
+            self.skipping += skip
+            if tag in blocks:
+                self._end_sentence()
+
+        def handle_endtag(self, tag):
+            if tag in ("br", "meta", "img", "hr", "input") or not self.stack:
+                return
+            self.skipping -= self.stack.pop()
+            if tag in blocks:
+                self._end_sentence()
+
+        def handle_data(self, data):
+            if not self.skipping:
+                self.parts.append(data)
+
+        def _end_sentence(self):
+            text = "".join(self.parts).rstrip()
+            if text and not text.endswith(_SENTENCE_END):
+                self.parts.append(". ")
+            else:
+                self.parts.append(" ")
+
+    c = Collect()
+    c.feed(html)
+    c.close()
+    text = re.sub(r"\(\s*\)", " ", "".join(c.parts))
+    return normalise(re.sub(r"(\.\s*){2,}", ". ", text))
+
+
+def fk_grade(text: str) -> float:
+    """Flesch-Kincaid grade level: 0.39 (words/sentences) + 11.8 (syllables/words) - 15.59.
+
+    Syllables come from pyphen's en_US hyphenation dictionary (a test dependency).
+    """
+    import pyphen
+
+    dic = pyphen.Pyphen(lang="en_US")
+    sentences = max(1, len(re.findall(r"[.!?:]+(\s|$)", text)))
+    words = re.findall(r"[A-Za-z]+(?:['’][A-Za-z]+)?", text)
+    if not words:
+        return 0.0
+    syllables = sum(max(1, len(dic.positions(w.lower())) + 1) for w in words)
+    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from iepkit import __version__, api, hookspecs
-from iepkit.model import Checklist, Statement, Citation
+from iepkit.model import Citation, Guide, GuideSection, Statement
 
 
 def test_version(cli):
@@ -26,7 +26,8 @@ def test_help_does_not_import_weasyprint():
     assert "Commands:" in out and out.strip().endswith("NOT LOADED")
 
 
-@pytest.mark.parametrize("command", ["states", "plugins", "processes", "letters", "letter", "checklists"])
+@pytest.mark.parametrize("command", ["states", "plugins", "processes", "letters", "letter", "guides", "compare",
+                                     "deadlines", "recommend", "kit"])
 def test_every_command_has_help(cli, command):
     result = cli(command, "--help")
     assert result.returncode == 0 and "Usage:" in result.stdout
@@ -60,22 +61,24 @@ def test_processes_json_carries_citations_and_unverified_flags(cli):
 
 
 def test_checklists_are_listed_with_citations(cli):
-    result = cli("checklists", "--state", "MS")
+    result = cli("guides", "--state", "MS", "--kind", "checklist")
     assert result.returncode == 0
     assert "Before you send any letter" in result.stdout
-    assert "(34 CFR 300.153(a))" in result.stdout
-    data = json.loads(cli("checklists", "--state", "MS", "--json").stdout)
+    assert "[ ] Sign the letter. A state complaint must be signed and in writing. (34 CFR 300.153(a))" in result.stdout
+    data = json.loads(cli("guides", "--state", "MS", "--kind", "checklist", "--json").stdout)
     assert {c["id"] for c in data} == {"before-you-send", "documents-to-gather"}
+    kinds = {g["kind"] for g in json.loads(cli("guides", "--state", "MS", "--json").stdout)}
+    assert kinds == {"guide", "checklist", "worksheet", "script"}
 
 
-def test_register_checklists_from_a_partner_plugin():
+def test_register_guides_from_a_partner_plugin():
     class Extra:
         @hookspecs.hookimpl
-        def register_checklists(self, register):
-            register(Checklist(id="partner-list", state="MS", title="From a parent center", intro="Hi.",
-                               items=(Statement("Call us.", (Citation("Partner page"),)),)))
+        def register_guides(self, register):
+            register(Guide(id="partner-list", state="MS", title="From a parent center", intro="Hi.", kind="checklist",
+                           sections=(GuideSection(points=(Statement("Call us.", (Citation("Partner page"),)),)),)))
     api.set_registry(api.load_registry(only=["mississippi"], extra_plugins=[("partner", Extra())]))
-    assert "partner-list" in {c.id for c in api.checklists("MS")}
+    assert "partner-list" in {g.id for g in api.guides("MS", "checklist")}
 
 
 def test_case_state_is_used_and_a_conflict_is_an_error(cli, example_data, write_case):

@@ -38,6 +38,12 @@ def register_deadline_rules(register):
 
 
 @hookimpl
-def register_checklists(register):
-    for checklist in DATA.checklists:
-        register(checklist)
+def register_guides(register):
+    for guide in DATA.guides:
+        register(guide)
+
+
+@hookimpl
+def register_recommend_criteria(register):
+    if DATA.recommend_criteria is not None:
+        register(DATA.recommend_criteria)
