@@ -37,6 +37,6 @@ def test_explain_hearing_decision_shows_the_chain(cli):
     out = result.stdout
     steps = ["The case lists 'due-process-complaint-received' on Mon 2026-11-16",
              "Rule resolution-period-end", "day 30 is Wed 2026-12-16",
-             "Rule hearing-decision", "day 45 is Sat 2027-01-30", "34 CFR 300.515(a)", "How days are counted"]
+             "Rule hearing-decision", "34 CFR 300.515(a)", "day 45 is Sat 2027-01-30", "How days are counted"]
     positions = [out.index(s) for s in steps]
     assert positions == sorted(positions)
