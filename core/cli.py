@@ -29,6 +29,18 @@ def _registry():
     return reg
 
 
+def _listing(state: str, fetch: Any, as_json: bool) -> tuple[Any, list] | None:
+    """Find the state and fetch its items; with --json print them and return None."""
+    _registry()
+    api = _api()
+    st = api.find_state(state)
+    items = fetch(api, st.code)
+    if as_json:
+        _print_json([api.to_jsonable(x) for x in items])
+        return None
+    return st, items
+
+
 def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -108,13 +120,10 @@ def plugins(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON, with every fact and its citations.")
 def processes(state: str, as_json: bool) -> None:
     """List a state's dispute-resolution processes."""
-    _registry()
-    api = _api()
-    st = api.find_state(state)
-    items = api.processes(st.code)
-    if as_json:
-        _print_json([api.to_jsonable(p) for p in items])
+    got = _listing(state, lambda api, code: api.processes(code), as_json)
+    if got is None:
         return
+    st, items = got
     for p in items:
         click.echo(f"{p.id}: {p.name}")
         click.echo(f"  {p.summary}")
@@ -128,14 +137,10 @@ def processes(state: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON, with each letter's required elements.")
 def letters(state: str, as_json: bool) -> None:
     """List the letters a state plugin can write."""
-    _registry()
-    api = _api()
-    st = api.find_state(state)
-    items = api.letters(st.code)
-    if as_json:
-        _print_json([api.to_jsonable(x) for x in items])
+    got = _listing(state, lambda api, code: api.letters(code), as_json)
+    if got is None:
         return
-    _table([[x.id, x.title] for x in items], ["TYPE", "TITLE"])
+    _table([[x.id, x.title] for x in got[1]], ["TYPE", "TITLE"])
 
 
 @cli.command()
@@ -145,13 +150,10 @@ def letters(state: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def guides(state: str, kind: str | None, as_json: bool) -> None:
     """Print a state's guides, checklists, worksheets and scripts for parents."""
-    _registry()
-    api = _api()
-    st = api.find_state(state)
-    items = api.guides(st.code, kind)
-    if as_json:
-        _print_json([api.to_jsonable(x) for x in items])
+    got = _listing(state, lambda api, code: api.guides(code, kind), as_json)
+    if got is None:
         return
+    st, items = got
     for g in items:
         click.echo(f"{g.title} ({g.kind})")
         click.echo(g.intro)
