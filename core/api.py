@@ -24,6 +24,7 @@ from .letters import RenderedLetter, render_letter as _render, to_format
 from .model import COMPARISON_FIELDS, DeadlineRule, Guide, LetterTemplate, Process, State, StateCalendar
 from .plugins import PluginHost
 from .recommend import OPTIONAL as OPTIONAL_ANSWERS
+from .recommend import HELP as QUESTION_HELP
 from .recommend import QUESTIONS, Recommendation, answers_from_case, missing_answers, parse_answers
 from .recommend import recommend as _recommend
 from .registry import Registry
@@ -227,7 +228,7 @@ def check_filing_limit(letter_id: str, case: Case, *, today: _dt.date | None = N
 # -- guides, comparison, recommender and the Starter Kit ------------------------------
 
 __all__ += ["guides", "compare", "load_answers", "gather_answers", "recommend", "kit_html", "render_kit",
-            "write_kit", "QUESTIONS", "OPTIONAL_ANSWERS"]
+            "write_kit", "QUESTIONS", "QUESTION_HELP", "OPTIONAL_ANSWERS"]
 
 
 def guides(state: str, kind: str | None = None) -> list[Guide]:

@@ -41,6 +41,15 @@ def _listing(state: str, fetch: Any, as_json: bool) -> tuple[Any, list] | None:
     return st, items
 
 
+def _say(prefix: str, text: str) -> None:
+    """Print text wrapped to the terminal, continuation lines under the first."""
+    import shutil
+    import textwrap
+
+    width = max(40, min(100, shutil.get_terminal_size((100, 24)).columns))
+    click.echo(textwrap.fill(text, width, initial_indent=prefix, subsequent_indent=" " * len(prefix)))
+
+
 def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -207,6 +216,7 @@ def _ask(key: str, api) -> object:
     from .errors import InputError
 
     question = api.QUESTIONS[key]
+    click.secho(api.QUESTION_HELP[key], dim=True)
     if key == "issues":
         click.echo(question)
         ids = list(ISSUE_TYPES)
@@ -283,21 +293,20 @@ def recommend(state: str | None, case_file: Path | None, answers_file: Path | No
         return
     click.echo(f"\nWhich process fits ({st.name}), as of {result.today.isoformat()}:\n")
     for r in result.ranked:
-        status = "" if r.available else "  NOT AVAILABLE"
-        click.echo(f"{r.rank}. {r.name}{status}")
+        click.echo(f"{r.rank}. {r.name}" + ("" if r.available else "  (NOT AVAILABLE)"))
         if r.unavailable_reason:
-            click.echo(f"   {r.unavailable_reason}")
+            _say("   ", r.unavailable_reason)
         for reason in r.reasons:
-            click.echo(f"   + {reason}")
+            _say("   + ", reason)
         for caution in r.cautions:
-            click.echo(f"   ! {caution}")
+            _say("   ! ", caution)
         for c in r.cannot_do:
-            click.echo(f"   - It cannot: {c.text} ({c.citations})")
+            _say("   - Keep in mind: ", f"{c.text} ({c.citations})")
         click.echo("")
     if result.combinations:
-        click.echo("You can combine:")
+        click.echo("Tools you can combine:")
         for c in result.combinations:
-            click.echo(f"   * {c.statement.text} ({c.statement.citations})")
+            _say("   * ", f"{c.statement.text} ({c.statement.citations})")
 
 
 @cli.command()

@@ -29,6 +29,18 @@ QUESTIONS: dict[str, str] = {
     "known_date": "When did you first know, or should have known, about it? (YYYY-MM-DD)",
 }
 
+#: Why each question matters, shown before it is asked at the terminal.
+HELP: dict[str, str] = {
+    "issues": "Pick every kind of problem that applies. Different problems fit different tools.",
+    "school_willing_to_talk": "Mediation only happens if the school agrees to it.",
+    "relationship": "Working: you can still talk. Strained: talks are tense. Broken: you no longer trust each other.",
+    "bad_faith_evidence": "For example, emails or records showing the school knew the rule and chose not to follow it.",
+    "want_formal_finding": "A state complaint or a hearing gives a written decision. Mediation does not.",
+    "urgent": "For example, your child is missing services or school right now.",
+    "violation_date": "Used to check the one-year limit for a state complaint.",
+    "known_date": "Used to check the time limit for a due process hearing.",
+}
+
 #: The dates filing limits count from, in plain words.
 ANSWER_WORDS = {"violation_date": "the date the problem happened",
                 "known_date": "the date you knew, or should have known, about the problem"}

@@ -139,6 +139,7 @@ def test_asks_questions_one_at_a_time_in_a_terminal(monkeypatch):
     result = CliRunner().invoke(cli_module.cli, ["recommend", "--state", "MS", "--today", "2026-12-01"], input=typed)
     assert result.exit_code == 0, result.output
     assert "What is the disagreement about?" in result.output
+    assert "Mediation only happens if the school agrees to it." in result.output  # help text
     assert "1. service-amount" in result.output
     assert "'fine' is not one of" in result.output                # validation, then asked again
     assert "is not a real date" in result.output
