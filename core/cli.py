@@ -77,12 +77,15 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="iepkit")
 def cli() -> None:
-    """Letters, rules and guides for special-education disputes under IDEA.
+    """Letters, deadlines and guides for special-education disputes under IDEA.
 
-    Works offline; nothing you type leaves your computer. Start with
-    `iepkit letters --state MS`, then write one, for example:
+    Works offline; nothing you type leaves your computer. Good places to start:
 
+    \b
+      iepkit kit --state MS -o kit.pdf           the printable Starter Kit
+      iepkit recommend --state MS                which process fits, and why
       iepkit letter mediation-request --case my-case.yaml -o request.pdf
+      iepkit deadlines --case my-case.yaml       every deadline, with its rule
     """
 
 
