@@ -99,3 +99,15 @@ def test_pdf_renderer_fetches_nothing(tmp_path):
     pdf = html_to_pdf(page)
     assert b"/Image" not in pdf and b"/XObject" not in pdf.replace(b"/XObject <<>>", b"")
     assert "Hello" in pdf_text(pdf)
+
+
+def test_hostile_strings_in_the_kit_print_literally(hostile_case):
+    case, _ = hostile_case
+    html = api.kit_html(case=case, answers={"school_willing_to_talk": True, "relationship": "working",
+                                            "bad_faith_evidence": False, "want_formal_finding": False})
+    assert "<script>" not in html and "<img" not in html and "</style><b>" not in html
+    from iepkit.testing import parent_prose
+    # The worksheet is filled from dispute fields, which hold hostile text.
+    text = parent_prose(html)
+    assert sum(h in text for h in HOSTILE) >= 3, "typed text must come out exactly as typed"
+    assert "{{ 7*7 }}" not in html or "49" not in text
