@@ -14,7 +14,8 @@ import click
 from . import __version__
 from .errors import IepkitError
 
-STATE_HELP = "State code or name, any case: MS, ms or Mississippi."
+STATE_HELP = ("State code or name, any case: MS, ms or Mississippi. "
+              "May be left out when only one state is installed.")
 
 
 def _api():
@@ -29,11 +30,11 @@ def _registry():
     return reg
 
 
-def _listing(state: str, fetch: Any, as_json: bool) -> tuple[Any, list] | None:
+def _listing(state: str | None, fetch: Any, as_json: bool) -> tuple[Any, list] | None:
     """Find the state and fetch its items; with --json print them and return None."""
     _registry()
     api = _api()
-    st = api.find_state(state)
+    st = api.resolve_state(state, None)
     items = fetch(api, st.code)
     if as_json:
         _print_json([api.to_jsonable(x) for x in items])
@@ -128,7 +129,7 @@ def plugins(as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--state", "state", required=True, help=STATE_HELP)
+@click.option("--state", "state", help=STATE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON, with every fact and its citations.")
 def processes(state: str, as_json: bool) -> None:
     """List a state's dispute-resolution processes."""
@@ -145,7 +146,7 @@ def processes(state: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--state", "state", required=True, help=STATE_HELP)
+@click.option("--state", "state", help=STATE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON, with each letter's required elements.")
 def letters(state: str, as_json: bool) -> None:
     """List the letters a state plugin can write."""
@@ -156,7 +157,7 @@ def letters(state: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--state", "state", required=True, help=STATE_HELP)
+@click.option("--state", "state", help=STATE_HELP)
 @click.option("--kind", type=click.Choice(["guide", "checklist", "worksheet", "script"]),
               help="Only this kind.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -186,13 +187,13 @@ def guides(state: str, kind: str | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--state", "state", required=True, help=STATE_HELP)
+@click.option("--state", "state", help=STATE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON, with every citation.")
 def compare(state: str, as_json: bool) -> None:
     """Compare a state's processes side by side: who files, cost, who decides, timelines..."""
     _registry()
     api = _api()
-    st = api.find_state(state)
+    st = api.resolve_state(state, None)
     table = api.compare(st.code)
     if as_json:
         _print_json(table)
@@ -344,8 +345,6 @@ def kit(state: str | None, case_file: Path | None, answers_file: Path | None, fm
         fmt = "html" if output is not None and output.suffix.lower() in (".html", ".htm") else "pdf"
     case = api.load_case(case_file) if case_file else None
     answers = api.load_answers(answers_file) if answers_file else None
-    if case is None and not state:
-        raise click.UsageError("give --state (for a blank kit) or --case (for a filled one)")
     st = api.resolve_state(state, case)
     output = output or Path(f"starter-kit.{fmt}")
     api.write_kit(output, fmt=fmt, state=st.code, case=case, answers=answers, today=today)
