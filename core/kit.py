@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .case import Case
+from .events import EVENT_TYPES
 from .errors import IepkitError
 from .letters import _Filler, _format, blank, format_date, render_letter
 from .model import COMPARISON_FIELDS, Guide, LetterTemplate, Process, State
@@ -72,14 +73,19 @@ class KitInputs:
     deadlines: dict[str, Any] = field(default_factory=dict)  # rule id -> Deadline, from the engine
 
 
-def _rule_text(rule: Any) -> str:
+def _rule_text(rule: Any, rules: dict[str, Any]) -> str:
     v = rule.current
     unit = {"calendar-days": "days", "business-days": "business days", "school-days": "school days",
             "months": "months", "years": "years"}[v.unit]
     if v.count == 1:
         unit = unit.rstrip("s")
-    start = v.trigger.replace("-", " ") if v.trigger else f"the end of: {v.trigger_rule.replace('-', ' ')}"
-    return f"{v.count} {unit} {v.direction} {start}"
+    if v.trigger:
+        # The event vocabulary is worded for filling in a case; keep its first clause.
+        start = EVENT_TYPES.get(v.trigger, v.trigger.replace("-", " ")).split(";")[0].split(" (")[0]
+        start = start.removeprefix("the day ")
+        return f"{v.count} {unit} {v.direction} the day {start}"
+    base = rules.get(v.trigger_rule)
+    return f"{v.count} {unit} {v.direction} the date of \"{base.label if base else v.trigger_rule}\""
 
 
 def action_plans(inputs: KitInputs) -> list[ActionPlan]:
@@ -95,7 +101,7 @@ def action_plans(inputs: KitInputs) -> list[ActionPlan]:
                 continue
             found = inputs.deadlines.get(rid)
             plan.deadlines.append(PlanDeadline(
-                label=rule.label, rule_text=_rule_text(rule), citations=rule.current.citations,
+                label=rule.label, rule_text=_rule_text(rule, inputs.rules), citations=rule.current.citations,
                 verified=rule.current.verified,
                 due=found.due if found else None, days_left=found.days_left if found else None))
         plans.append(plan)

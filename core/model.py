@@ -329,6 +329,8 @@ class Weight:
     score: int
     reason: str | None = None
     caution: str | None = None
+    #: Citations, required when the reason or caution states what the law says.
+    cite: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -157,10 +157,11 @@ def recommend(criteria: RecommendCriteria, processes: list[Process], answers: di
         for w in option.weights:
             if matches(w.when, answers):
                 r.score += w.score
+                cited = f" ({'; '.join(c.ref for c in w.cite)})" if w.cite else ""
                 if w.reason:
-                    r.reasons.append(w.reason)
+                    r.reasons.append(w.reason + cited)
                 if w.caution:
-                    r.cautions.append(w.caution)
+                    r.cautions.append(w.caution + cited)
         fl = option.filing_limit
         if fl is not None and limit is not None:
             trigger = answers.get(fl.answer)

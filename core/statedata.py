@@ -177,6 +177,7 @@ RECOMMEND_SCHEMA = s.Record(fields={
             "score": s.Pattern(required=True, regex=r"-?\d+", expected="a whole number", normalise=int),
             "reason": s.Text(),
             "caution": s.Text(),
+            "cite": CiteField(),
         })),
     })),
     "combinations": s.ListOf(item=s.Record(fields={
@@ -350,7 +351,8 @@ class StateFolder:
                    cannot_do=tuple(_to_statement(x) for x in o.get("cannot_do", ())),
                    filing_limit=FilingLimit(**o["filing_limit"]) if "filing_limit" in o else None,
                    weights=tuple(Weight(when=w["when"], score=w["score"], reason=w.get("reason"),
-                                        caution=w.get("caution")) for w in o.get("weights", ())))
+                                        caution=w.get("caution"), cite=w.get("cite", ()))
+                                 for w in o.get("weights", ())))
             for o in d["options"])
         combos = tuple(Combination(processes=tuple(c["processes"]),
                                    statement=Statement(c["text"], c["cite"], c.get("verified", True)))

@@ -28,7 +28,7 @@ CONTRACT = {
     "evaluation-pwn": ("met-meeting-held", 7, "calendar-days", "after", True,
                        "7 Miss. Admin. Code Pt. 34, R. 34-D-300.301(b)"),
     "initial-evaluation": ("evaluation-consent-signed", 60, "calendar-days", "after", False, "34 CFR 300.301(c)(1)"),
-    "initial-iep-meeting": ("eligibility-determined", 30, "calendar-days", "after", True, "34 CFR 300.323(c)"),
+    "initial-iep-meeting": ("eligibility-determined", 30, "calendar-days", "after", True, "34 CFR 300.323(c)(1)"),
     "annual-iep-review": ("iep-meeting-held", 1, "years", "after", True, "34 CFR 300.324(b)(1)"),
     "reevaluation": ("evaluation-completed", 3, "years", "after", True, "34 CFR 300.303(b)"),
     "records-access": ("records-requested", 45, "calendar-days", "after", False, "34 CFR 300.613(a)"),
@@ -51,7 +51,7 @@ CONTRACT = {
     "ocr-complaint-limit": ("discrimination-occurred", 180, "calendar-days", "after", False, "34 CFR 100.7(b)"),
 }
 
-CFR = r"34 CFR (300|100)\.\d+(\([a-z0-9]+\))*"
+CFR = r"34 CFR (300|100|104)\.\d+(\([a-z0-9]+\))*|28 CFR 35\.\d+(\([a-z0-9]+\))*"
 MS_RULE = r"7 Miss\. Admin\. Code Pt\. 34, R\. 34-[A-Z]-300\.\d+(\([a-z0-9]+\))*"
 OTHER = r"20 U\.S\.C\. \d+(\([a-zA-Z0-9]+\))*|Miss\. Code Ann\. § \d+-\d+-\d+"
 

@@ -22,7 +22,7 @@ HOSTILE = [
 
 def _text_fields(data, path=""):
     """Every free-text field of the example case, as (container, key) pairs."""
-    skip = {"date_of_birth", "date", "phone", "email", "zip", "state", "homeless", "type", "issue_types"}
+    skip = {"date_of_birth", "date", "phone", "email", "zip", "state", "homeless", "type", "issue_types", "answers"}
     if isinstance(data, dict):
         for key, value in data.items():
             if key in skip:

@@ -71,7 +71,8 @@ def test_blank_kit_has_every_section(blank_kit):
         # where to get help, with dates checked and unverified marks
         "Where to get help", "MDE Office of Special Education (OSE)",
         "Mississippi Parent Training and Information Center", "Disability Rights Mississippi",
-        "Details last checked: November 29, 2026", "[Unverified]",
+        "We last reviewed these details against their source on November 29, 2026", "[Unverified]",
+        "Unverified: call to confirm these details",
     ]
     missing = [e for e in expected if normalise(e) not in text]
     assert not missing
