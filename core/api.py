@@ -142,6 +142,11 @@ __all__ += ["deadline_rules", "deadlines", "explain", "explain_text", "deadlines
             "check_filing_limit"]
 
 
+def _holidays(st: State):
+    """The state's business-day calendar: federal plus state holidays, with its changes."""
+    return holiday_calendar(st.calendar or StateCalendar(subdivision=st.code))
+
+
 def _rules(code: str) -> dict[str, DeadlineRule]:
     return dict(registry().deadline_rules.get(code, {}))
 
@@ -162,8 +167,7 @@ def deadlines(case: Case, *, today: _dt.date | None = None) -> _deadlines.Deadli
     school = school_calendar_from_case(case.get("school_calendar"), case.source)
     return _deadlines.compute_deadlines(
         _rules(st.code), case.events(), today=today or _dt.date.today(),
-        holidays=holiday_calendar(st.calendar or StateCalendar(subdivision=st.code)),
-        school=school, source=case.source)
+        holidays=_holidays(st), school=school, source=case.source)
 
 
 def explain(case: Case, rule_id: str, *, today: _dt.date | None = None) -> _deadlines.Deadline:
@@ -270,7 +274,7 @@ def _limit_lookup(today: _dt.date):
         st = find_state(code)
         report = _deadlines.compute_deadlines(
             rules, [{"type": rule.trigger, "date": trigger_date}], today=today,
-            holidays=holiday_calendar(st.calendar or StateCalendar(subdivision=st.code)),
+            holidays=_holidays(st),
             school=None, source="answers")
         found = report.get(rule_id)
         if found is None or found.due is None:

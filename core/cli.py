@@ -384,10 +384,7 @@ def letter(letter_type: str, case_file: Path | None, state: str | None, fmt: str
         if fmt not in api.FORMATS:
             fmt = "pdf"
     case = api.load_case(case_file) if case_file else None
-    if case is None and not state:
-        state_obj = api.resolve_state(None, None)
-    else:
-        state_obj = api.resolve_state(state, case)
+    state_obj = api.resolve_state(state, case)
     if case is not None:
         # Filing after the limit can cost the family its remedy: stop unless --force.
         limit_note = api.check_filing_limit(letter_type, case, today=letter_date, force=force)

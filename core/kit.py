@@ -16,10 +16,10 @@ from markupsafe import Markup
 from .case import Case
 from .events import EVENT_TYPES
 from .errors import IepkitError
-from .letters import _Filler, _format, blank, format_date, render_letter
+from .letters import add_filters, blank, render_letter
 from .model import COMPARISON_FIELDS, Guide, LetterTemplate, Process, State
 from .recommend import Recommendation
-from .render.html import shared_environment, stylesheet
+from .render.html import page, shared_environment
 
 #: The kit's parts, in order: (anchor id, title). The readability test and the
 #: contents page both use this list.
@@ -124,10 +124,7 @@ def render_kit_html(inputs: KitInputs, *, today: _dt.date | None = None, log_pag
         # In the kit a letter is a form, or filled as far as the case goes: never an error.
         rendered = render_letter(letter, inputs.state, case, blanks=True, today=today, notes=False)
         letters.append({"letter": letter, "body": Markup(rendered.body)})
-    filler = _Filler(case)
-    env = shared_environment().overlay()
-    env.filters["date"] = lambda d: format_date(d) if isinstance(d, _dt.date) else d
-    env.filters["lines"] = _format
+    env = add_filters(shared_environment().overlay())
     body = env.get_template("kit.html").render(
         state=inputs.state, agency=inputs.state.agency, filled=case is not None,
         student_name=(case.get("student.name") if case else None) or "your child",
@@ -137,10 +134,7 @@ def render_kit_html(inputs: KitInputs, *, today: _dt.date | None = None, log_pag
         action_plans=action_plans(inputs), letters=letters,
         checklists=[g for g in inputs.guides.values() if g.kind == "checklist"],
         contacts=inputs.state.contacts, log_pages=log_pages, log_rows=12,
-        fill=filler.raw, blank=blank,
+        fill=case.get if case is not None else (lambda path: None), blank=blank,
     )
-    css = stylesheet("print.css") + "\n" + stylesheet("kit.css")
-    title = f"{inputs.state.name} Dispute Letter Starter Kit"
-    return shared_environment().get_template("document.html").render(
-        title=title, body=Markup(body), lang="en", css=css)
+    return page(f"{inputs.state.name} Dispute Letter Starter Kit", body, stylesheets=("print.css", "kit.css"))
 

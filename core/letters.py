@@ -26,7 +26,8 @@ def format_date(value: _dt.date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def _format(value: Any) -> Markup:
+def format_value(value: Any) -> Markup:
+    """A case value as escaped HTML: dates written out, addresses on two lines, lists joined."""
     if isinstance(value, _dt.date):
         return Markup(escape(format_date(value)))
     if isinstance(value, dict) and {"street", "city"} <= set(value):
@@ -72,7 +73,7 @@ class _Filler:
             if required and self.case is not None and (path, label_for(path)) not in self.missing:
                 self.missing.append((path, label_for(path)))
             return blank(label_for(path), size)
-        return _format(value)
+        return format_value(value)
 
 
 @dataclass
@@ -93,8 +94,13 @@ def _environment(letter: LetterTemplate) -> jinja2.Environment:
                                   jinja2.FileSystemLoader(shared_template_dir())])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
+    return add_filters(env)
+
+
+def add_filters(env: jinja2.Environment) -> jinja2.Environment:
+    """The filters every letter and kit template uses: ``date`` and ``lines``."""
     env.filters["date"] = lambda d: format_date(d) if isinstance(d, _dt.date) else d
-    env.filters["lines"] = _format
+    env.filters["lines"] = format_value
     return env
 
 

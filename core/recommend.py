@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from . import schema as s
 from .case import ANSWERS_SCHEMA, Case
-from .errors import InputError, Problem
+from .errors import InputError
 from .model import Combination, Process, RecommendCriteria, Statement
 
 #: The questions, in the order they are asked, with plain help text.

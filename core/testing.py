@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from . import api
-from .letters import _format
+from .letters import format_value
 from .model import COMPARISON_FIELDS
 
 #: The three formal processes IDEA gives every state (34 CFR 300.151-300.153, 300.506, 300.507).
@@ -46,7 +46,7 @@ def pdf_text(data: bytes) -> str:
 
 def expected_text(value: object) -> list[str]:
     """How a case value appears in a letter's text: one string per printed line."""
-    html = str(_format(value))
+    html = str(format_value(value))
     return [normalise(re.sub(r"<[^>]+>", "", part).replace("&amp;", "&").replace("&#39;", "'")
                       .replace("&#34;", '"').replace("&lt;", "<").replace("&gt;", ">"))
             for part in html.split("<br>") if part.strip()]

@@ -25,7 +25,8 @@ def stylesheet(name: str = "print.css") -> str:
     return resources.files("iepkit.templates").joinpath(name).read_text(encoding="utf-8")
 
 
-def page(title: str, body: str, lang: str = "en") -> str:
+def page(title: str, body: str, lang: str = "en", stylesheets: tuple[str, ...] = ("print.css",)) -> str:
     """A complete, self-contained HTML page: the CSS is inline and nothing is linked."""
+    css = "\n".join(stylesheet(name) for name in stylesheets)
     return shared_environment().get_template("document.html").render(
-        title=title, body=Markup(body), lang=lang, css=stylesheet())
+        title=title, body=Markup(body), lang=lang, css=css)
