@@ -15,11 +15,30 @@ HOLIDAYS = ms_holidays()
 SNAPSHOT = json.loads((Path(__file__).parent / "snapshots" / "US_MS_2024_2028.json").read_text("utf-8"))
 HAND_HOLIDAYS = {D(d) for year in SNAPSHOT["holidays"].values() for d in year}
 
-# Dates whose counts stay inside the hand-checked years 2024-2028.
-dates = st.dates(min_value=dt.date(2024, 3, 1), max_value=dt.date(2028, 9, 30))
-counts = st.integers(min_value=1, max_value=60)
+# The hand-checked holiday years. Every date a test counts to must stay inside
+# them, or a wrong holiday table outside them would pass or fail by luck.
+CHECKED_FIRST = dt.date(int(min(SNAPSHOT["holidays"])), 1, 1)
+CHECKED_LAST = dt.date(int(max(SNAPSHOT["holidays"])), 12, 31)
+MAX_COUNT = 60
+# 60 business days span at most 92 calendar days (12 weekends and up to 8
+# holidays in any such stretch), so a 100-day margin on each side keeps every
+# result inside the checked years; test_generated_dates_stay_in_checked_years
+# proves it for the extremes.
+MARGIN = dt.timedelta(days=100)
+dates = st.dates(min_value=CHECKED_FIRST + MARGIN, max_value=CHECKED_LAST - MARGIN)
+counts = st.integers(min_value=1, max_value=MAX_COUNT)
 directions = st.sampled_from(["after", "before"])
 FAST = settings(max_examples=300, deadline=None)
+
+
+def test_generated_dates_stay_in_checked_years():
+    # The farthest any property test counts: the most business days from either
+    # end of the generated range, plus the one-day step to a business day.
+    lo, hi = CHECKED_FIRST + MARGIN, CHECKED_LAST - MARGIN
+    for start in (lo, lo + dt.timedelta(days=1), hi, hi - dt.timedelta(days=1)):
+        for direction in ("after", "before"):
+            due, _ = business(start, MAX_COUNT, direction)
+            assert CHECKED_FIRST <= due <= CHECKED_LAST, (start, direction, due)
 
 
 def business(day, n, direction, holidays_count=False):
