@@ -478,6 +478,12 @@ def deadlines(case_file: Path, today_text: str | None, as_json: bool, ics_file: 
     if any(not d.verified for d in report.deadlines):
         st = api.resolve_state(None, case)
         click.echo(f"{UNVERIFIED}: could not be confirmed in a primary source. {st.unverified_notice}")
+    # An event no rule counts from (a reevaluation request) must not vanish silently.
+    from .events import EVENT_NOTES
+    for event, day in report.uncounted.items():
+        text, cites = EVENT_NOTES.get(event, ("", ()))
+        _say("", f"No fixed deadline starts from {event} ({fmt(day)})."
+                 + (f" {text} ({'; '.join(cites)})" if text else ""))
     if report.waiting:
         needed: dict[str, list[str]] = {}
         for rule, event in report.waiting.items():

@@ -118,6 +118,10 @@ class DeadlineReport:
     deadlines: list[Deadline] = field(default_factory=list)
     #: Rules that did not start because the case lacks their event: rule id -> event type.
     waiting: dict[str, str] = field(default_factory=dict)
+    #: Event types the case lists that no rule counts from (such as a reevaluation
+    #: request, which federal law gives no fixed number of days): type -> latest date.
+    #: Outputs say so, with events.EVENT_NOTES, rather than show nothing.
+    uncounted: dict[str, _dt.date] = field(default_factory=dict)
 
     def get(self, rule_id: str) -> Deadline | None:
         return next((d for d in self.deadlines if d.rule == rule_id), None)
@@ -389,10 +393,13 @@ def compute_deadlines(rules: Mapping[str, DeadlineRule], events: Iterable[Mappin
     problems = rule_problems(rules)
     if problems:
         raise InputError("deadline rules", problems)
-    run = _Run(rules, latest_events(events, source), today, holidays, school, source)
+    listed = latest_events(events, source)
+    run = _Run(rules, listed, today, holidays, school, source)
     found = [d for d in (run.compute(rid) for rid in rules) if d is not None]
+    triggers = {v.trigger for r in rules.values() for v in r.versions if v.trigger}
     return DeadlineReport(today=today, source=source, deadlines=sorted(found, key=_sort_key),
-                          waiting={k: run.waiting[k] for k in rules if k in run.waiting})
+                          waiting={k: run.waiting[k] for k in rules if k in run.waiting},
+                          uncounted={e: day for e, (day, _) in listed.items() if e not in triggers})
 
 
 def explain(report: DeadlineReport, rules: Mapping[str, DeadlineRule], rule_id: str) -> Deadline:

@@ -8,10 +8,18 @@ event is added here, with plain words saying which date to write.
 from __future__ import annotations
 
 EVENT_TYPES: dict[str, str] = {
-    "evaluation-requested": "you (or the school) asked for an evaluation, out loud or in writing; "
-                            "use the day any school staff member got the request",
-    "met-meeting-held": "the evaluation team (in Mississippi, the MET) met to decide whether to evaluate",
-    "evaluation-consent-signed": "you gave written consent for the evaluation; use the day the school got it",
+    # The Starter Kit prints the words before the first ";" or " (" after "the day".
+    "evaluation-requested": "you or the school asked for an initial evaluation, the first one to see "
+                            "whether your child needs special education; out loud or in writing counts. "
+                            "Use the day any school staff member got the request. For a child who "
+                            "already has an IEP, record a reevaluation request instead",
+    "reevaluation-requested": "you or a teacher asked the school to reevaluate a child who already has an "
+                              "IEP; use the day the school got the request (put it in writing and keep "
+                              "a copy)",
+    "met-meeting-held": "the evaluation team met to decide whether to do an initial evaluation "
+                        "(in Mississippi, the MET)",
+    "evaluation-consent-signed": "you gave written consent for an initial evaluation; use the day the "
+                                 "school got it",
     "evaluation-completed": "your child's most recent evaluation was finished",
     "eligibility-determined": "the team decided that your child needs special education",
     "iep-meeting-held": "the IEP meeting that wrote or last reviewed the IEP",
@@ -26,4 +34,20 @@ EVENT_TYPES: dict[str, str] = {
     "resolution-agreement-signed": "you and the district signed an agreement at the resolution meeting",
     "hearing-decision-issued": "the hearing officer's decision was issued",
     "discrimination-occurred": "the most recent act of disability discrimination (Section 504 or the ADA)",
+}
+
+#: What federal law says about an event that starts no fixed deadline, so the
+#: deadlines output can say so instead of staying silent: (plain words, citations).
+#: Shown only when no rule of the case's state counts from the event; a state
+#: that sets its own time adds a deadline rule instead. Never a day count here.
+EVENT_NOTES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "reevaluation-requested": (
+        "Federal law sets no fixed number of days for a reevaluation you ask for. You do not have to "
+        "give a reason. The school must get your written consent before it reevaluates (unless you do "
+        "not answer after it tries to reach you), and need not reevaluate more than once a year unless "
+        "you and the school agree. If it refuses, it must send you prior written notice saying why. "
+        "Ask the school in writing when it will do the reevaluation.",
+        ("34 CFR 300.303(a)(2)", "34 CFR 300.303(b)(1)", "34 CFR 300.300(c)", "34 CFR 300.9",
+         "34 CFR 300.503(a)(2)", "U.S. Dept. of Education, 2006 comments on 34 CFR 300.303"),
+    ),
 }

@@ -166,16 +166,17 @@ def recommend(criteria: RecommendCriteria, processes: list[Process], answers: di
         if fl is not None and limit is not None:
             trigger = answers.get(fl.answer)
             if trigger is None:
-                r.cautions.append(f"Check the time limit: add {ANSWER_WORDS[fl.answer]} "
-                                  f"({fl.answer}) to see whether it is still open (rule {fl.rule}).")
+                # Plain words only: parents read this in the kit, where a field name or a
+                # rule id would mean nothing (issue #7 point 4).
+                r.cautions.append(f"Check the time limit: it counts from {ANSWER_WORDS[fl.answer]}. "
+                                  "Give that date to see whether this is still open to you.")
             else:
                 due, cites, label = limit(criteria.state, fl.rule, trigger)
                 r.filing_deadline = {"rule": fl.rule, "label": label, "due": due.isoformat(),
                                      "citations": cites, "days_left": (due - today).days}
                 if today > due:
                     r.available = False
-                    r.unavailable_reason = (f"Too late under the rule '{label}' ({cites}): "
-                                            f"the last day was {_fmt(due)}.")
+                    r.unavailable_reason = (f"Too late. {label}: it was {_fmt(due)} ({cites}).")
                 else:
                     r.cautions.append(f"Time limit: {label} ({cites}). The last day is {_fmt(due)}.")
         scored.append((order, r))

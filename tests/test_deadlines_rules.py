@@ -31,7 +31,8 @@ CONTRACT = {
     "initial-iep-meeting": ("eligibility-determined", 30, "calendar-days", "after", True, "34 CFR 300.323(c)(1)"),
     "annual-iep-review": ("iep-meeting-held", 1, "years", "after", True, "34 CFR 300.324(b)(1)"),
     "reevaluation": ("evaluation-completed", 3, "years", "after", True, "34 CFR 300.303(b)"),
-    "records-access": ("records-requested", 45, "calendar-days", "after", False, "34 CFR 300.613(a)"),
+    # Verified: the federal rule binds Mississippi (domain-facts A6; issue #7 point 5).
+    "records-access": ("records-requested", 45, "calendar-days", "after", True, "34 CFR 300.613(a)"),
     "state-complaint-limit": ("violation-occurred", 1, "years", "after", True, "34 CFR 300.153(c)"),
     "state-complaint-decision": ("state-complaint-filed", 60, "calendar-days", "after", True, "34 CFR 300.152(a)"),
     "due-process-limit": ("violation-known", 2, "years", "after", False, "34 CFR 300.507(a)(2)"),

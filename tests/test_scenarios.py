@@ -20,7 +20,7 @@ def _ms():
 def test_mississippi_ships_scenarios():
     names = {p.stem for p in FILES}
     assert {"example-case", "due-process-thanksgiving", "leap-year-2028", "confederate-memorial-day",
-            "juneteenth", "christmas-new-year", "evaluation-request"} <= names
+            "juneteenth", "christmas-new-year", "evaluation-request", "reevaluation-request"} <= names
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
