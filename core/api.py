@@ -16,7 +16,8 @@ from typing import Any, Iterable
 
 from . import deadlines as _deadlines
 from .calendars import holiday_calendar, school_calendar_from_case
-from .case import Case, load_case, parse_case
+from . import case as _case
+from .case import ANSWERS_SCHEMA, Case
 from .errors import GuardRailError, IepkitError, InputError, Problem, UnknownChoiceError
 from .fileio import write_atomic
 from .kit import KitInputs, render_kit_html
@@ -31,9 +32,10 @@ from .registry import Registry
 from .render import FORMATS
 from .yamlio import load_yaml_file
 
-__all__ = ["Case", "load_case", "parse_case", "load_registry", "registry", "states", "find_state",
-           "resolve_state", "processes", "letters", "render_letter", "write_letter",
-           "to_jsonable", "set_registry", "prepare_letter", "FORMATS"]
+__all__ = ["Case", "load_case", "parse_case", "load_case_for_letter", "load_registry", "registry", "states",
+           "find_state", "resolve_state", "processes", "letters", "render_letter", "write_letter",
+           "to_jsonable", "set_registry", "prepare_letter", "FORMATS", "KIT_FORMATS", "EXTENSIONS",
+           "choose_format"]
 
 _default: Registry | None = None
 
@@ -89,6 +91,52 @@ def resolve_state(state: str | None, case: Case | None) -> State:
             return next(iter(reg.states.values()))
         raise UnknownChoiceError("state", "(none given)", [f"{s.code} ({s.name})" for s in reg.sorted_states()])
     return find_state(state)
+
+
+def _state_names() -> list[tuple[str, str]]:
+    return [(s.code, s.name) for s in registry().sorted_states()]
+
+
+def parse_case(data: Any, source: str = "case", *, today: _dt.date | None = None) -> Case:
+    """Validate case data (parsed from YAML or JSON) against the installed states; raise InputError
+    listing every problem. ``today`` is the day dates are checked against (default: today)."""
+    return _case.parse_case(data, source, today=today, states=_state_names())
+
+
+def load_case(path: str | Path, *, today: _dt.date | None = None) -> Case:
+    """Read and validate a case file: every problem at once, the same for every command.
+
+    Checks types and formats, event types, the state (one installed), and
+    that dates are ones a family could mean.
+    """
+    return _case.parse_case(_case.read_case_data(path), str(path), today=today, states=_state_names())
+
+
+def load_case_for_letter(path: str | Path, letter_id: str, *, blanks: bool = False,
+                         today: _dt.date | None = None) -> Case:
+    """Read a case file for a letter. When the case has problems, the one error also lists
+    every field the letter needs that the case lacks, so nothing is left for a second try.
+
+    With ``blanks`` missing fields become fill-in lines, so only the case's problems count.
+    """
+    data = _case.read_case_data(path)
+    case, problems = _case.check_case(data, str(path), today=today, states=_state_names())
+    if not problems and case is not None:
+        return case
+    missing: list[tuple[str, str]] = []
+    if case is not None and not blanks:
+        try:
+            missing = prepare_letter(letter_id, case=case, blanks=True, today=today).missing
+        except Exception:  # noqa: BLE001 - only adds to an error raised anyway
+            # An unknown letter or state, or a value the letter cannot use yet: reported by
+            # itself once the case's own problems are fixed.
+            missing = []
+    reported = [p.path for p in problems]
+    extra = [Problem(path, f"is missing; the {letter_id} letter needs {label}")
+             for path, label in missing
+             if not any(r == path or r.startswith((path + ".", path + "[")) for r in reported)]
+    hint = "Add the missing fields, or use --blanks to print fill-in lines for them." if extra else ""
+    raise InputError(str(path), problems + extra, hint=hint)
 
 
 def processes(state: str) -> list[Process]:
@@ -252,9 +300,12 @@ def compare(state: str) -> dict[str, Any]:
     }
 
 
+ANSWERS_FIELD_NAMES = frozenset(ANSWERS_SCHEMA.fields)
+
+
 def load_answers(path: str | Path) -> dict[str, Any]:
     """Read and validate an answers file (YAML); unknown keys or values list the valid ones."""
-    return parse_answers(load_yaml_file(path), str(path))
+    return parse_answers(load_yaml_file(path, field_names=ANSWERS_FIELD_NAMES), str(path))
 
 
 def gather_answers(case: Case | None = None, answers: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -383,7 +383,8 @@ def letter(letter_type: str, case_file: Path | None, state: str | None, fmt: str
         fmt = {"htm": "html", "markdown": "md", "text": "txt"}.get(suffix, suffix)
         if fmt not in api.FORMATS:
             fmt = "pdf"
-    case = api.load_case(case_file) if case_file else None
+    # A case with problems is reported with every field this letter needs, in one message.
+    case = api.load_case_for_letter(case_file, letter_type, blanks=blanks) if case_file else None
     state_obj = api.resolve_state(state, case)
     if case is not None:
         # Filing after the limit can cost the family its remedy: stop unless --force.

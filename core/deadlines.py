@@ -159,14 +159,17 @@ def rule_problems(rules: Mapping[str, DeadlineRule]) -> list[Problem]:
 def latest_events(events: Iterable[Mapping[str, Any]], source: str) -> dict[str, tuple[_dt.date, int]]:
     """For each event type, its latest date and how many times the case lists it.
 
-    An unknown type is an error listing the valid ones. The latest date is used
-    because a newer event restarts the clock: a newer IEP meeting starts a new
-    year before the next annual review.
+    An unknown type is an error listing the valid ones. An event with no type
+    (a dated line only for the letters' timeline) starts nothing. The latest
+    date is used because a newer event restarts the clock: a newer IEP meeting
+    starts a new year before the next annual review.
     """
     found: dict[str, tuple[_dt.date, int]] = {}
     problems = []
     for i, event in enumerate(events):
         kind = event.get("type")
+        if kind is None:
+            continue
         if kind not in EVENT_TYPES:
             problems.append(Problem(f"events[{i}].type", "is not a known event type; expected one of: "
                                     + ", ".join(EVENT_TYPES)))
