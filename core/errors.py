@@ -7,6 +7,8 @@ bug reports.
 """
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 
 
@@ -28,18 +30,28 @@ class Problem:
 
 
 class InputError(IepkitError):
-    """One or more problems in a file or a set of answers, all reported at once."""
+    """One or more problems in a file or a set of answers, all reported at once.
 
-    def __init__(self, source: str, problems: list[Problem]):
+    ``at`` says where in the file, for a problem with no field path (a YAML
+    syntax error: "line 8"); ``hint`` is a last line saying what to do.
+    """
+
+    def __init__(self, source: str, problems: list[Problem], *, at: str = "", hint: str = ""):
         self.source = source
         self.problems = list(problems)
+        self.at = at
+        self.hint = hint
         super().__init__(self.render())
 
     def render(self) -> str:
+        where = f"{self.source}, {self.at}" if self.at else self.source
         if len(self.problems) == 1:
-            return f"{self.source}: {self.problems[0]}"
-        lines = [f"{self.source} has {len(self.problems)} problems:"]
-        lines += [f"  - {p}" for p in self.problems]
+            lines = [f"{where}: {self.problems[0]}"]
+        else:
+            lines = [f"{where} has {len(self.problems)} problems:"]
+            lines += [f"  - {p}" for p in self.problems]
+        if self.hint:
+            lines.append(self.hint)
         return "\n".join(lines)
 
 
@@ -49,7 +61,24 @@ class UnknownChoiceError(IepkitError):
     def __init__(self, what: str, given: str, choices: list[str]):
         self.what, self.given, self.choices = what, given, list(choices)
         listed = ", ".join(choices) if choices else "(none installed)"
-        super().__init__(f"Unknown {what} '{given}'. Valid choices: {listed}")
+        found = nearest(given, self.choices)
+        hint = f" Did you mean {found}?" if found else ""
+        super().__init__(f"Unknown {what} '{given}'. Valid choices: {listed}.{hint}")
+
+
+def nearest(given: str, choices: list[str]) -> str | None:
+    """The choice nearest to what was typed, or None. A choice written "MS (Mississippi)" matches
+    "MS" or "Mississippi" and is suggested by its first word."""
+    names: dict[str, str] = {}
+    for choice in choices:
+        first = choice.split(" ", 1)[0]
+        for alias in [choice, *re.findall(r"[\w-]+(?: [\w-]+)*", choice)]:
+            names.setdefault(alias.lower(), first)
+    typed = given.strip().lower()
+    if typed in names:
+        return names[typed]
+    found = difflib.get_close_matches(typed, list(names), n=1, cutoff=0.6)
+    return names[found[0]] if found else None
 
 
 class MissingFieldsError(IepkitError):

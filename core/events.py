@@ -1,9 +1,11 @@
 """The kinds of dated event a case can list: a public vocabulary, like ISSUE_TYPES.
 
-A case's ``events`` are ``{type, date}`` pairs; deadline rules start from them.
-Every state uses these ids, so a case file means the same in every state and a
-rule's trigger is checked against this list when a plugin loads. A new kind of
-event is added here, with plain words saying which date to write.
+A case's ``events`` are its one timeline: each has a ``date``, a ``type`` from
+this list when the date starts deadlines, and ``what`` in the parent's words for
+the letters' list of what happened. Every state uses these ids, so a case file
+means the same in every state, and a rule's trigger is checked against this
+list when a plugin loads. A new kind of event is added here, with plain words
+saying which date to write, and to EVENT_WORDS, with the words a letter prints.
 """
 from __future__ import annotations
 
@@ -34,6 +36,28 @@ EVENT_TYPES: dict[str, str] = {
     "resolution-agreement-signed": "you and the district signed an agreement at the resolution meeting",
     "hearing-decision-issued": "the hearing officer's decision was issued",
     "discrimination-occurred": "the most recent act of disability discrimination (Section 504 or the ADA)",
+}
+
+#: Each event type in plain, past-tense words, for a letter's "What happened,
+#: in order" list when an event has no ``what`` of its own. Letters are in the
+#: parent's voice ("I"). Every id in EVENT_TYPES needs one (a test checks).
+EVENT_WORDS: dict[str, str] = {
+    "evaluation-requested": "An evaluation of my child was requested.",
+    "reevaluation-requested": "I asked the school to reevaluate my child.",
+    "met-meeting-held": "The evaluation team met to decide whether to evaluate my child.",
+    "evaluation-consent-signed": "The school received my written consent for the evaluation.",
+    "evaluation-completed": "My child's evaluation was completed.",
+    "eligibility-determined": "The team decided that my child needs special education.",
+    "iep-meeting-held": "An IEP meeting was held.",
+    "records-requested": "I asked to see my child's education records.",
+    "violation-occurred": "The problem described in this letter happened.",
+    "violation-known": "I learned of the problem.",
+    "state-complaint-filed": "The state education agency received my state complaint.",
+    "due-process-complaint-received": "The due process complaint was received.",
+    "hearing-scheduled": "The due process hearing was set for this day.",
+    "resolution-agreement-signed": "The district and I signed a resolution agreement.",
+    "hearing-decision-issued": "The hearing officer issued a decision.",
+    "discrimination-occurred": "My child was discriminated against because of disability.",
 }
 
 #: What federal law says about an event that starts no fixed deadline, so the

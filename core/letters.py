@@ -61,8 +61,12 @@ class _Filler:
 
     def event(self, event_type: str) -> _dt.date | None:
         """The latest date of an event of this type in the case, if any."""
-        dates = [e["date"] for e in (self.case.events() if self.case else []) if e["type"] == event_type]
+        dates = [e["date"] for e in (self.case.events() if self.case else []) if e.get("type") == event_type]
         return max(dates) if dates else None
+
+    def timeline(self) -> list[tuple[_dt.date, str]]:
+        """What happened, in date order: (date, words) from the case's events (empty for a form)."""
+        return self.case.timeline() if self.case else []
 
     def has(self, path: str) -> bool:
         return self.raw(path) not in (None, "", [])
@@ -129,7 +133,8 @@ def render_letter(letter: LetterTemplate, state: State, case: Case | None = None
     template = env.get_template(letter.template)
     unverified = unverified_statements(letter, state)
     body = template.render(
-        v=filler.v, raw=filler.raw, has=filler.has, event=filler.event, blank=blank, form=filler.form,
+        v=filler.v, raw=filler.raw, has=filler.has, event=filler.event, timeline=filler.timeline,
+        blank=blank, form=filler.form,
         state=state, agency=state.agency, letter=letter, issue_label=ISSUE_TYPES.get,
         today=(today or _dt.date.today()), notes=notes, unverified=unverified,
         term=state.term,

@@ -66,7 +66,7 @@ def answers_from_case(case: Case) -> dict[str, Any]:
     if "issues" not in out and case.get("dispute.issue_types"):
         out["issues"] = list(case.get("dispute.issue_types"))
     for key, event in (("violation_date", "violation-occurred"), ("known_date", "violation-known")):
-        dates = [e["date"] for e in case.events() if e["type"] == event]
+        dates = [e["date"] for e in case.events() if e.get("type") == event]
         if key not in out and dates:
             out[key] = max(dates)
     return out

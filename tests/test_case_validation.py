@@ -59,10 +59,10 @@ def test_unknown_field_is_an_error_not_silently_dropped(example_data):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("state: MS\nstudent: [unclosed\n", "not valid YAML at line 3"),
+    ("state: MS\nstudent: [unclosed\n", "bad.yaml, line 2 (the 'student' field): a list that opens with [ is never closed"),
     ("", "the file is empty"),
     ("- just\n- a list\n", "expected a set of 'key: value' lines"),
-    ("state: MS\nstate: AL\n", "the key 'state' appears twice"),
+    ("state: MS\nstate: AL\n", "bad.yaml, line 2 (the 'state' field): the field is written twice"),
 ])
 def test_malformed_files(tmp_path, cli, text, expected):
     path = tmp_path / "bad.yaml"
@@ -116,3 +116,215 @@ def test_missing_fields_error_type(example_data):
         api.render_letter("due-process-complaint", case=case, fmt="txt")
     paths = [p for p, _ in info.value.missing]
     assert sorted(paths) == ["district.address", "district.name", "district.special_education_director"]
+
+
+# -- YAML mistakes people make by hand, in plain words (#7 point 8) ---------------------------
+
+CASE_TOP = "state: MS\nstudent:\n  name: Jordan Rivers\n"
+YAML_MISTAKES = [
+    # (what the parent typed, where the message points, what it says)
+    (CASE_TOP + "\tgrade: 3\n", "line 4:", "this line starts with a tab; YAML allows only spaces: replace the tab"),
+    (CASE_TOP + "    grade: 3\n", "line 4 (the 'grade' field):",
+     "the spaces at the start of this line do not line up with the lines around it. Check the indentation"),
+    (CASE_TOP + " grade: 3\n", "line 4 (the 'grade' field):",
+     "the spaces at the start of this line do not line up"),
+    ("state: MS\nstudent:\n  name:Jordan Rivers\n  grade: 3\n", "line 3 (the 'name' field):",
+     "put a space after the colon"),
+    ("state: MS\ndispute:\n  summary: \"Jordan has had no therapy\n  requested: therapy\n",
+     "line 3 (the 'summary' field):", "a value starts with a quote mark that is never closed"),
+    ("state: MS\ndispute:\n  summary: Note: Jordan has had no therapy\n", "line 3 (the 'summary' field):",
+     "the value holds a colon followed by a space"),
+    ("state: MS\ndispute:\n  summary: 'Jordan's therapy stopped'\n", "line 3 (the 'summary' field):",
+     "more text follows a closing quote mark"),
+    ("state: MS\nstudent:\n  name: Jordan Rivers\n  name: Jordan Rivers\n", "line 4 (the 'name' field):",
+     "the field is written twice in the same place"),
+    ("state: MS\nstudent:\n  name: Jordan\x00 Rivers\n", "line 3:", "this line holds an invisible control character"),
+]
+
+
+@pytest.mark.parametrize("text, where, says", YAML_MISTAKES)
+def test_yaml_mistakes_are_told_in_plain_words(tmp_path, cli, text, where, says):
+    path = tmp_path / "my-case.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("deadlines", "--case", str(path))
+    assert result.returncode == 2, result.stderr
+    assert f"my-case.yaml, {where} {says}" in result.stderr
+    assert "Traceback" not in result.stderr
+    # No parser jargon, and never the child's data: the line itself is not printed.
+    for jargon in ("<block", "token", "scalar", "mapping"):
+        assert jargon not in result.stderr
+    assert "Jordan" not in result.stderr and "therapy" not in result.stderr
+
+
+def test_a_misspelled_key_is_not_named_as_a_field_on_a_yaml_error(tmp_path, cli):
+    # Only field names a case uses may appear in a message: other text before a colon may be data.
+    path = tmp_path / "case.yaml"
+    path.write_text("state: MS\nstudent:\n  name: A\n    Jordan: 3\n", encoding="utf-8")
+    result = cli("deadlines", "--case", str(path))
+    assert result.returncode == 2
+    assert "case.yaml, line 4: the spaces at the start of this line" in result.stderr
+    assert "Jordan" not in result.stderr
+
+
+# -- every problem in one message, and suggestions (#7 points 6 and 7) ------------------------
+
+def test_every_problem_a_letter_would_meet_comes_in_one_message(example_data, write_case, cli, tmp_path):
+    data = copy.deepcopy(example_data)
+    data["student"]["date_of_birth"] = "2017-02-30"                    # impossible date
+    data["events"][1]["type"] = "violation-occured"                    # misspelled event type
+    del data["student"]["school"]                                      # the letter needs these
+    del data["dispute"]["proposed_resolution"]
+    path = write_case(data)
+    out = tmp_path / "complaint.pdf"
+    result = cli("letter", "state-complaint", "--case", str(path), "-o", str(out), "--date", "2026-11-29")
+    assert result.returncode == 2, result.stderr
+    err = result.stderr
+    assert "has 4 problems" in err
+    assert "student.date_of_birth: is not a real date" in err
+    assert "events[1].type: is not a known event type; did you mean violation-occurred?" in err
+    assert "student.school: is missing; the state-complaint letter needs the school the student attends" in err
+    assert "dispute.proposed_resolution: is missing" in err
+    assert "--blanks" in err
+    assert "violation-occured" not in err          # what was typed is not echoed, only the valid id
+    assert not out.exists()
+
+
+def test_with_blanks_only_the_case_problems_stop_the_letter(example_data, write_case, cli):
+    data = copy.deepcopy(example_data)
+    data["student"]["date_of_birth"] = "2017-02-30"
+    del data["student"]["school"]
+    result = cli("letter", "state-complaint", "--case", str(write_case(data)), "--blanks", "--format", "txt")
+    assert result.returncode == 2
+    assert "student.date_of_birth: is not a real date" in result.stderr
+    assert "student.school" not in result.stderr
+
+
+def _bad_event_type_case(example_data, write_case):
+    data = copy.deepcopy(example_data)
+    data["events"][0]["type"] = "iep-meting-held"
+    return write_case(data)
+
+
+def test_every_command_rejects_an_unknown_event_type_the_same_way(example_data, write_case, cli, tmp_path):
+    path = _bad_event_type_case(example_data, write_case)
+    expected = (f"error: {path}: events[0].type: is not a known event type; did you mean iep-meeting-held? "
+                "Expected one of: evaluation-requested")
+    messages = []
+    for args in (["letter", "mediation-request", "--format", "txt"], ["deadlines"], ["recommend"],
+                 ["kit", "-o", str(tmp_path / "kit.pdf")]):
+        result = cli(*args, "--case", str(path))
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert result.stderr.startswith(expected), (args, result.stderr)
+        assert result.stdout == ""
+        messages.append(result.stderr)
+    assert len(set(messages)) == 1, messages
+    assert not (tmp_path / "kit.pdf").exists()
+
+
+@pytest.mark.parametrize("state, suggestion", [("Missisippi", "Did you mean Mississippi?"),
+                                                ("ms ", None), ("Texas", "")])
+def test_the_state_is_checked_when_the_case_loads(example_data, state, suggestion):
+    data = copy.deepcopy(example_data)
+    data["state"] = state
+    if suggestion is None:
+        assert api.parse_case(data, "case.yaml").state.strip().upper() == "MS"
+        return
+    with pytest.raises(InputError) as info:
+        api.parse_case(data, "case.yaml")
+    message = str(info.value)
+    assert "case.yaml: state: is not a state iepkit has installed; expected one of: MS (Mississippi)." in message
+    assert suggestion in message
+    assert state not in message
+
+
+@pytest.mark.parametrize("where, typed, suggestion", [
+    (("dispute", "issue_types"), ["servics-not-delivered"], "did you mean services-not-delivered?"),
+    (("answers", "relationship"), "strainde", "did you mean strained?"),
+    (("student", "date_of_brith"), "2017-04-12", "Did you mean date_of_birth?"),
+])
+def test_a_misspelled_choice_gets_the_nearest_valid_one(example_data, where, typed, suggestion):
+    data = copy.deepcopy(example_data)
+    data[where[0]][where[1]] = typed
+    with pytest.raises(InputError) as info:
+        api.parse_case(data, "case.yaml")
+    assert suggestion in str(info.value)
+
+
+def test_choices_accept_any_letter_case(example_data):
+    data = copy.deepcopy(example_data)
+    data["answers"]["relationship"] = "Strained"
+    data["events"][0]["type"] = "IEP-Meeting-Held"
+    case = api.parse_case(data, "case.yaml")
+    assert case.get("answers.relationship") == "strained"
+    assert case.events()[0]["type"] == "iep-meeting-held"
+
+
+# -- values no family could mean (#7 point 9) --------------------------------------------------
+
+def _years_from_today(years: int, days: int = 0) -> str:
+    """A date relative to the real today (what the checks measure from), as YYYY-MM-DD."""
+    import datetime as dt
+    today = dt.date.today()
+    try:
+        day = today.replace(year=today.year + years)
+    except ValueError:  # Feb 29
+        day = today.replace(year=today.year + years, day=28)
+    return (day + dt.timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize("birth, problem", [
+    ("2099-04-12", "student.date_of_birth: is in the future; expected a date of birth in the past 30 years"),
+    (_years_from_today(0, days=1), "student.date_of_birth: is in the future"),
+    ("1950-04-12", "student.date_of_birth: is more than 30 years ago"),
+])
+def test_an_impossible_date_of_birth_is_refused(example_data, write_case, cli, birth, problem):
+    data = copy.deepcopy(example_data)
+    data["student"]["date_of_birth"] = birth
+    result = cli("letter", "state-complaint", "--case", str(write_case(data)), "--format", "txt")
+    assert result.returncode == 2
+    assert problem in result.stderr
+    assert birth not in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_plausible_date_of_birth_is_accepted(example_data):
+    data = copy.deepcopy(example_data)
+    data["student"]["date_of_birth"] = _years_from_today(-29)
+    assert api.parse_case(data, "case.yaml").get("student.date_of_birth").isoformat() == _years_from_today(-29)
+
+
+@pytest.mark.parametrize("day, ok", [
+    ("2099-01-19", False), ("1900-01-19", False), (_years_from_today(-31), False), (_years_from_today(3), False),
+    (_years_from_today(1), True), (_years_from_today(-29), True),
+])
+def test_event_dates_must_be_near_today(example_data, day, ok):
+    data = copy.deepcopy(example_data)
+    data["events"].append({"type": "hearing-scheduled", "date": day})
+    if ok:
+        assert api.parse_case(data, "case.yaml").events()[-1]["date"].isoformat() == day
+        return
+    with pytest.raises(InputError) as info:
+        api.parse_case(data, "case.yaml")
+    message = str(info.value)
+    assert f"events[{len(data['events']) - 1}].date: is more than" in message
+    assert "expected a date within the last 30 years or the next 2 years. Check the year." in message
+    assert day not in message
+
+
+def test_dates_in_an_answers_file_are_checked_too(tmp_path, cli):
+    path = tmp_path / "answers.yaml"
+    path.write_text("issues: [placement]\nschool_willing_to_talk: yes\nrelationship: working\n"
+                    "bad_faith_evidence: no\nwant_formal_finding: no\nviolation_date: 2099-09-08\n", encoding="utf-8")
+    result = cli("recommend", "--state", "MS", "--answers", str(path))
+    assert result.returncode == 2
+    assert "violation_date: is more than 2 years ahead" in result.stderr
+
+
+@pytest.mark.parametrize("args, suggestion", [
+    (["letter", "state-complant", "--state", "MS", "--format", "txt"], "Did you mean state-complaint?"),
+    (["letters", "--state", "Missisippi"], "Did you mean MS?"),
+])
+def test_a_misspelled_name_on_the_command_line_gets_the_nearest_valid_one(cli, args, suggestion):
+    result = cli(*args)
+    assert result.returncode == 2
+    assert suggestion in result.stderr

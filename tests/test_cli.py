@@ -91,7 +91,9 @@ def test_case_state_is_used_and_a_conflict_is_an_error(cli, example_data, write_
     assert result.returncode == 0
     data["state"] = "Alabama"
     result = cli("letter", "mediation-request", "--case", str(write_case(data)), "--format", "txt")
-    assert result.returncode == 2 and "Unknown state 'Alabama'" in result.stderr
+    # The case's state is checked when the case loads, naming the field (#7 point 6).
+    assert result.returncode == 2
+    assert "case.yaml: state: is not a state iepkit has installed; expected one of: MS (Mississippi)" in result.stderr
 
 
 def test_pdf_written_privately_and_atomically(cli, example_path, tmp_path):

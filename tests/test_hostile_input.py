@@ -111,3 +111,66 @@ def test_hostile_strings_in_the_kit_print_literally(hostile_case):
     text = parent_prose(html)
     assert sum(h in text for h in HOSTILE) >= 3, "typed text must come out exactly as typed"
     assert "{{ 7*7 }}" in html  # template syntax typed by a user is printed, never evaluated
+
+
+def _text_paths(data, path=""):
+    """Every free-text field of the example case as (container, key, field path)."""
+    skip = {"date_of_birth", "date", "phone", "email", "zip", "state", "homeless", "type", "issue_types", "answers"}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            where = f"{path}.{key}" if path else key
+            if key in skip:
+                continue
+            if isinstance(value, str):
+                yield data, key, where
+            else:
+                yield from _text_paths(value, where)
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _text_paths(item, f"{path}[{i}]")
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x1b[2J", "\x07", "\r", "\x7f", "\x85"])
+def test_control_characters_are_refused_in_every_text_field(example_data, control):
+    # No family means a NUL byte in a name, and an escape sequence would drive the terminal or
+    # printer an error or a letter is shown on (#7 point 9). Each field is named; the value is not shown.
+    data = copy.deepcopy(example_data)
+    targets = list(_text_paths(data))
+    assert len(targets) >= 20
+    for container, key, _ in targets:
+        container[key] = "Jordan" + control + "Rivers"
+    with pytest.raises(api.InputError) as info:
+        api.parse_case(data, "case.yaml")
+    message = str(info.value)
+    for _, _, where in targets:
+        assert f"{where}: holds " in message and "invisible control character" in message, where
+    assert control not in message and "Jordan" not in message
+    assert f"has {len(targets)} problems" in message
+
+
+def test_newlines_and_tabs_are_fine_in_long_text_but_not_in_a_name(example_data):
+    data = copy.deepcopy(example_data)
+    data["dispute"]["summary"] = "First line.\n\tAn indented second line."
+    assert api.parse_case(data, "case.yaml").get("dispute.summary").endswith("\tAn indented second line.")
+    data["student"]["name"] = "Jordan\tRivers"
+    with pytest.raises(api.InputError) as info:
+        api.parse_case(data, "case.yaml")
+    assert "student.name: holds a tab or an invisible control character" in str(info.value)
+
+
+def test_a_nul_byte_written_as_an_escape_in_yaml_is_refused(tmp_path, cli):
+    path = tmp_path / "case.yaml"
+    path.write_text('state: MS\nstudent:\n  name: "Jordan\\0Rivers"\n', encoding="utf-8")
+    result = cli("letter", "mediation-request", "--case", str(path), "--blanks", "--format", "txt")
+    assert result.returncode == 2
+    assert "student.name: holds a tab or an invisible control character (such as a NUL byte)" in result.stderr
+    assert "Jordan" not in result.stderr and result.stdout == ""
+
+
+def test_an_unknown_key_with_control_characters_is_shown_escaped(example_data):
+    data = copy.deepcopy(example_data)
+    data["student"]["nick\x1b[31mname"] = "J"
+    with pytest.raises(api.InputError) as info:
+        api.parse_case(data, "case.yaml")
+    assert "student.nick\\x1b[31mname: is not a known field" in str(info.value)
+    assert "\x1b" not in str(info.value)
