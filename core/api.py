@@ -29,6 +29,7 @@ from .recommend import HELP as QUESTION_HELP
 from .recommend import QUESTIONS, Recommendation, answers_from_case, missing_answers, parse_answers
 from .recommend import recommend as _recommend
 from .registry import Registry
+from .filepaths import EXTENSIONS, KIT_FORMATS, choose_format
 from .render import FORMATS
 from .yamlio import load_yaml_file
 
@@ -186,8 +187,9 @@ def to_jsonable(obj: Any) -> Any:
 
 # -- deadlines ------------------------------------------------------------------
 
-__all__ += ["deadline_rules", "deadlines", "explain", "explain_text", "deadlines_ics", "write_ics",
-            "check_filing_limit"]
+__all__ += ["deadline_rules", "deadline_rule", "deadline_rule_dict", "deadline_rule_text", "deadlines",
+            "explain", "explain_text", "calendar_label_problem", "deadlines_ics", "write_ics",
+            "check_filing_limit", "answers_text", "write_answers"]
 
 
 def _holidays(st: State):
@@ -229,15 +231,63 @@ def explain_text(deadline: _deadlines.Deadline) -> str:
     return _deadlines.format_explanation(deadline)
 
 
-def deadlines_ics(items: Iterable[_deadlines.Deadline], *, remind_days: int = 3) -> bytes:
-    """Deadlines as an iCalendar file: one all-day event each, with a reminder ahead."""
+def deadline_rule_dict(rule: DeadlineRule) -> dict[str, Any]:
+    """A rule as JSON-ready data: its terms in words, citations, verified flag, note and versions."""
+    return _deadlines.rule_as_dict(rule)
+
+
+def deadline_rule_text(rule: DeadlineRule) -> str:
+    """A rule in plain words with its sources, note and how days are counted (no case needed)."""
+    return _deadlines.format_rule(rule)
+
+
+def deadline_rule(state: str, rule_id: str) -> DeadlineRule:
+    """One of a state's deadline rules by id; an unknown id lists the valid ones."""
+    rules = _rules(find_state(state).code)
+    if rule_id not in rules:
+        raise UnknownChoiceError("deadline rule", rule_id, sorted(rules))
+    return rules[rule_id]
+
+
+def calendar_label_problem(label: str) -> str | None:
+    """What is wrong with a label for calendar titles (empty, control characters, too long), or None."""
+    from .ics import label_problem
+    return label_problem(label)
+
+
+def deadlines_ics(items: Iterable[_deadlines.Deadline], *, label: str | None = None,
+                  remind_days: int | Iterable[int] | None = None) -> bytes:
+    """Deadlines as an iCalendar file: one all-day event each, with reminders early enough to act.
+
+    Reminders scale with the rule's length (see ``iepkit.ics.REMINDER_PLAN``)
+    unless ``remind_days`` fixes them; none goes off on or before the day the
+    deadlines were worked out for, and overdue ones are titled OVERDUE.
+    ``label`` (initials, never a name: calendars sync to other services)
+    starts every title. A bad label raises InputError naming ``label``.
+    """
     from .ics import to_ics
-    return to_ics(items, remind_days=remind_days)
+    problem = calendar_label_problem(label) if label is not None else None
+    if problem:
+        raise InputError("calendar", [Problem("label", problem)])
+    days = list(remind_days) if remind_days is not None and not isinstance(remind_days, int) else remind_days
+    return to_ics(items, label=label, remind_days=days)
 
 
-def write_ics(path: str | Path, items: Iterable[_deadlines.Deadline], *, remind_days: int = 3) -> Path:
+def write_ics(path: str | Path, items: Iterable[_deadlines.Deadline], *, label: str | None = None,
+              remind_days: int | Iterable[int] | None = None) -> Path:
     """Write deadlines to an .ics file atomically (mode 0600). Nothing is written on error."""
-    return write_atomic(path, deadlines_ics(items, remind_days=remind_days))
+    return write_atomic(path, deadlines_ics(items, label=label, remind_days=remind_days))
+
+
+def answers_text(answers: dict[str, Any], *, today: _dt.date | None = None) -> str:
+    """Answers as YAML that ``load_answers`` reads back, each under its question."""
+    from .answersfile import answers_yaml
+    return answers_yaml(parse_answers(answers, "answers"), today or _dt.date.today())
+
+
+def write_answers(path: str | Path, answers: dict[str, Any], *, today: _dt.date | None = None) -> Path:
+    """Save answers for the recommender to a YAML file atomically (mode 0600)."""
+    return write_atomic(path, answers_text(answers, today=today))
 
 
 def check_filing_limit(letter_id: str, case: Case, *, today: _dt.date | None = None,
@@ -375,8 +425,8 @@ def kit_html(*, state: str | None = None, case: Case | None = None, answers: dic
 
 def render_kit(*, fmt: str = "pdf", **kwargs: Any) -> bytes | str:
     """The Starter Kit as PDF bytes or an HTML string."""
-    if fmt not in ("pdf", "html"):
-        raise UnknownChoiceError("format for the kit", fmt, ["pdf", "html"])
+    if fmt not in KIT_FORMATS:
+        raise UnknownChoiceError("format for the kit", fmt, list(KIT_FORMATS))
     html = kit_html(**kwargs)
     if fmt == "html":
         return html

@@ -5,6 +5,7 @@ Kept light at import time: WeasyPrint is loaded only when a PDF is written.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -13,6 +14,9 @@ import click
 
 from . import __version__
 from .errors import IepkitError
+from .filepaths import KIT_FORMATS, choose_format, input_problems, output_problems, require_ending
+from .render import FORMATS
+from . import textout
 
 STATE_HELP = ("State code or name, any case: MS, ms or Mississippi. "
               "May be left out when only one state is installed.")
@@ -44,15 +48,20 @@ def _listing(state: str | None, fetch: Any, as_json: bool) -> tuple[Any, list] |
 
 def _say(prefix: str, text: str) -> None:
     """Print text wrapped to the terminal, continuation lines under the first."""
-    import shutil
-    import textwrap
-
-    width = max(40, min(100, shutil.get_terminal_size((100, 24)).columns))
-    click.echo(textwrap.fill(text, width, initial_indent=prefix, subsequent_indent=" " * len(prefix)))
+    click.echo("\n".join(textout.wrap(text, min(100, textout.width()), indent=prefix)))
 
 
 def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _stop_for(problems: Sequence[str]) -> None:
+    """Stop before any work when a file given cannot be right, listing every such problem."""
+    if len(problems) == 1:
+        raise IepkitError(problems[0])
+    if problems:
+        raise IepkitError(f"{len(problems)} problems with the files given:\n"
+                          + "\n".join(f"  - {p}" for p in problems))
 
 
 def _table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
@@ -110,22 +119,40 @@ def states(as_json: bool) -> None:
            ["CODE", "NAME", "PACKAGE", "VERSION"])
 
 
+#: Exit code of `iepkit plugins` when a plugin failed to load (2 stays "your input is wrong").
+PLUGIN_FAILED_EXIT = 1
+
+
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (each plugin's error is null when it loaded).")
 def plugins(as_json: bool) -> None:
-    """List the plugins found, the hooks each implements, and any that failed."""
+    """List the plugins found, the hooks each implements, and any that failed.
+
+    Exits with code 1 when any plugin failed to load, saying why, so a
+    plugin's CI can catch it; 0 when every plugin loaded.
+    """
     reg = _registry()
     infos = sorted(reg.host.infos.values(), key=lambda i: i.name)
     if as_json:
         _print_json([i.as_dict() for i in infos])
-        return
-    for info in infos:
+    elif not infos:
+        from .plugins import LOAD_ENV
+        click.echo(f"No plugins were loaded: {LOAD_ENV} names none that are installed." if LOAD_ENV in os.environ
+                   else "No plugins are installed.")
+    cols = textout.width()
+    for info in infos if not as_json else ():
         head = f"{info.name} ({info.package}{' ' + info.version if info.version else ''})"
         click.echo(head)
         if info.error:
-            click.echo(f"  FAILED: {info.error}")
+            click.echo("\n".join(textout.wrap(info.error, cols, indent="  FAILED: ", hang="    ")))
         else:
-            click.echo("  hooks: " + (", ".join(info.hooks) or "(none)"))
+            click.echo("\n".join(textout.wrap(", ".join(info.hooks) or "(none)", cols, indent="  hooks: ",
+                                              hang="    ")))
+    failed = [i for i in infos if i.error]
+    if failed:
+        click.echo(f"error: {len(failed)} plugin{'s' if len(failed) != 1 else ''} failed to load: "
+                   + "; ".join(f"{i.name} {i.error}" for i in failed), err=True)
+        click.get_current_context().exit(PLUGIN_FAILED_EXIT)
 
 
 @cli.command()
@@ -214,47 +241,6 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _ask(key: str, api) -> object:
-    """Ask one recommender question at the terminal, with a default and validation."""
-    from .case import ISSUE_TYPES
-    from .errors import InputError
-
-    question = api.QUESTIONS[key]
-    click.secho(api.QUESTION_HELP[key], dim=True)
-    if key == "issues":
-        click.echo(question)
-        ids = list(ISSUE_TYPES)
-        for i, (issue, label) in enumerate(ISSUE_TYPES.items(), start=1):
-            click.echo(f"  {i:2}. {issue}: {label}")
-        while True:
-            raw = click.prompt("Numbers or ids, separated by commas", default="1")
-            picked = []
-            for part in (p.strip() for p in raw.split(",") if p.strip()):
-                if part.isdigit() and 1 <= int(part) <= len(ids):
-                    picked.append(ids[int(part) - 1])
-                elif part in ISSUE_TYPES:
-                    picked.append(part)
-                else:
-                    picked = []
-                    break
-            if picked:
-                return picked
-            click.echo("Please give numbers from the list, or issue ids.")
-    if key == "relationship":
-        return click.prompt(question, type=click.Choice(["working", "strained", "broken"]), default="strained")
-    if key in ("violation_date", "known_date"):
-        while True:
-            raw = click.prompt(question + " Leave empty to skip", default="", show_default=False)
-            if not raw.strip():
-                return None
-            try:
-                return api.parse_answers({key: raw.strip()}, "your answer")[key]
-            except InputError as exc:
-                click.echo(str(exc.problems[0]))
-    default = {"school_willing_to_talk": True, "urgent": False}.get(key, False)
-    return click.confirm(question, default=default)
-
-
 @cli.command()
 @click.option("--state", "state", help=STATE_HELP + " Not needed with --case.")
 @click.option("--case", "case_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -263,16 +249,28 @@ def _ask(key: str, api) -> object:
               help="A YAML file of answers (keys: " + ", ".join(
                   ["issues", "school_willing_to_talk", "relationship", "bad_faith_evidence",
                    "want_formal_finding", "urgent", "violation_date", "known_date"]) + ").")
+@click.option("--save-answers", "save_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Save every answer (from the case, --answers and the questions) to this file, ending "
+                   "in .yaml, so next time --answers FILE gives them without typing them again.")
 @click.option("--today", "today_text", metavar="YYYY-MM-DD", help="Measure filing limits from this date.")
 @click.option("--json", "as_json", is_flag=True, help="Print the ranked list as JSON.")
-def recommend(state: str | None, case_file: Path | None, answers_file: Path | None, today_text: str | None,
-              as_json: bool) -> None:
+def recommend(state: str | None, case_file: Path | None, answers_file: Path | None, save_file: Path | None,
+              today_text: str | None, as_json: bool) -> None:
     """Which process fits your situation, and why.
 
-    In a terminal, asks each question it has no answer for. When input is not
-    a terminal it never asks: it says which answers are missing.
+    In a terminal, asks each question it has no answer for; answers may be
+    typed in any case, and only questions marked optional can be skipped with
+    Enter. When input is not a terminal it never asks: it says which answers
+    are missing.
+
+    \b
+    Examples:
+      iepkit recommend --case my-case.yaml --save-answers answers.yaml
+      iepkit recommend --case my-case.yaml --answers answers.yaml
     """
     today = _parse_day("--today", today_text)
+    _stop_for(input_problems(case_file) + input_problems(answers_file) + output_problems(save_file)
+              + require_ending(save_file, "yaml", what="an answers file"))
     _registry()
     api = _api()
     case = api.load_case(case_file) if case_file else None
@@ -286,11 +284,17 @@ def recommend(state: str | None, case_file: Path | None, answers_file: Path | No
                           + "\n".join(f"  - {k}: {api.QUESTIONS[k]}" for k in required)
                           + "\nPut them in a YAML file and pass --answers FILE (see `iepkit recommend --help`).")
     if missing and _interactive() and not as_json:
-        click.echo(f"A few questions about your situation ({st.name}). Press Enter for the default.\n")
+        from .prompts import ask
+        click.echo(f"A few questions about your situation ({st.name}). Questions marked "
+                   "(optional) can be skipped by pressing Enter.\n")
         for key in missing:
-            value = _ask(key, api)
+            value = ask(key)
             if value is not None:
                 answers[key] = value
+            click.echo("")
+    if save_file is not None:
+        api.write_answers(save_file, api.gather_answers(case, answers))
+        click.echo(f"Wrote {save_file} (use it next time with --answers {save_file})", err=True)
     result = api.recommend(state=st.code, case=case, answers=answers, today=today)
     if as_json:
         _print_json(result.as_list())
@@ -319,11 +323,12 @@ def recommend(state: str | None, case_file: Path | None, answers_file: Path | No
               help="Fill the kit with your family's details, recommendation and deadlines.")
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Answers for the recommendation (see `iepkit recommend --help`).")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(list(KIT_FORMATS)), default=None,
               help="pdf to print, or html: one self-contained page for screen readers and phones. "
-                   "Default: from -o's extension, else pdf.")
+                   "Default: from -o's ending (.pdf, .html), else pdf. It must agree with -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write. Default: starter-kit.pdf (or .html).")
+              help="File to write, ending in .pdf or .html (any other ending is an error). "
+                   "Default: starter-kit.pdf (or .html).")
 @click.option("--today", "today_text", metavar="YYYY-MM-DD", help="Work out deadlines and limits from this date.")
 def kit(state: str | None, case_file: Path | None, answers_file: Path | None, fmt: str | None,
         output: Path | None, today_text: str | None) -> None:
@@ -339,16 +344,18 @@ def kit(state: str | None, case_file: Path | None, answers_file: Path | None, fm
       iepkit kit --state MS --format html -o kit.html
     """
     today = _parse_day("--today", today_text)
+    fmt, problems, note = choose_format(output, fmt, KIT_FORMATS, what="the kit")
+    _stop_for(input_problems(case_file) + input_problems(answers_file) + output_problems(output) + problems)
     _registry()
     api = _api()
-    if fmt is None:
-        fmt = "html" if output is not None and output.suffix.lower() in (".html", ".htm") else "pdf"
     case = api.load_case(case_file) if case_file else None
     answers = api.load_answers(answers_file) if answers_file else None
     st = api.resolve_state(state, case)
     output = output or Path(f"starter-kit.{fmt}")
     api.write_kit(output, fmt=fmt, state=st.code, case=case, answers=answers, today=today)
     click.echo(f"Wrote {output}", err=True)
+    if note:
+        click.echo(f"note: {note}", err=True)
 
 
 @cli.command()
@@ -356,10 +363,12 @@ def kit(state: str | None, case_file: Path | None, answers_file: Path | None, fm
 @click.option("--case", "case_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Your case file (YAML). Without it, the letter is a printable form with blank lines.")
 @click.option("--state", "state", help=STATE_HELP + " Not needed with --case: the case's state is used.")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "md", "txt"]), default=None,
-              help="Output format. Default: taken from -o's extension, else pdf.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default=None,
+              help="Output format. Default: taken from -o's ending (.pdf, .html, .md, .txt), else pdf. "
+                   "It must agree with -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write. Default: TYPE.pdf for PDF; other formats print to the screen.")
+              help="File to write, ending in .pdf, .html, .md or .txt (any other ending is an error). "
+                   "Default: TYPE.pdf for PDF; other formats print to the screen.")
 @click.option("--blanks", is_flag=True, help="Print fill-in lines for fields the case file lacks, instead of stopping.")
 @click.option("--no-notes", is_flag=True, help="Leave out the page of notes for you after the letter.")
 @click.option("--force", is_flag=True,
@@ -376,13 +385,10 @@ def letter(letter_type: str, case_file: Path | None, state: str | None, fmt: str
       iepkit letter state-complaint --state MS --format txt
     """
     letter_date = _parse_day("--date", date_text)
+    fmt, problems, format_note = choose_format(output, fmt, FORMATS, what="a letter")
+    _stop_for(input_problems(case_file) + output_problems(output) + problems)
     _registry()
     api = _api()
-    if fmt is None:
-        suffix = output.suffix.lower().lstrip(".") if output else ""
-        fmt = {"htm": "html", "markdown": "md", "text": "txt"}.get(suffix, suffix)
-        if fmt not in api.FORMATS:
-            fmt = "pdf"
     # A case with problems is reported with every field this letter needs, in one message.
     case = api.load_case_for_letter(case_file, letter_type, blanks=blanks) if case_file else None
     state_obj = api.resolve_state(state, case)
@@ -403,6 +409,8 @@ def letter(letter_type: str, case_file: Path | None, state: str | None, fmt: str
         from .fileio import write_atomic
         write_atomic(output, data)
         click.echo(f"Wrote {output}", err=True)
+        if format_note:
+            click.echo(f"note: {format_note}", err=True)
     if rendered.missing:
         click.echo(f"note: {len(rendered.missing)} field(s) were left as blank lines to fill in by hand.", err=True)
     if rendered.unverified:
@@ -425,74 +433,159 @@ def _parse_day(option: str, text: str | None) -> Any:
 
 
 @cli.command()
-@click.option("--case", "case_file", required=True, type=click.Path(path_type=Path),
-              help="Your case file (YAML), with an events list of {type, date}.")
+@click.option("--case", "case_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Your case file (YAML), with an events list of {type, date}: shows your deadlines.")
+@click.option("--state", "state",
+              help="Instead of a case: list this state's deadline rules, how long each one is and its "
+                   "sources. " + STATE_HELP)
 @click.option("--today", "today_text", metavar="YYYY-MM-DD",
-              help="Count days left from this date instead of today.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per deadline.")
-@click.option("--ics", "ics_file", type=click.Path(path_type=Path),
-              help="Also write the deadlines to this calendar file (.ics), with reminders.")
-@click.option("--explain", "rule_id", metavar="RULE", help="Show how one deadline was worked out, step by step.")
-def deadlines(case_file: Path, today_text: str | None, as_json: bool, ics_file: Path | None,
-              rule_id: str | None) -> None:
+              help="Count days left (and set calendar reminders) from this date instead of today.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per deadline (or per rule).")
+@click.option("--ics", "ics_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the deadlines to this calendar file, ending in .ics. Reminders (at 9:00) "
+                   "come a month, two weeks and a week before a long limit, so there is time to mail a "
+                   "letter, and days before a short one. None is set in the past; a deadline already "
+                   "missed is titled OVERDUE.")
+@click.option("--label", "label", metavar="TEXT",
+              help="With --ics: start each calendar title with a short label for this case, like "
+                   "\"JR: Yearly IEP review\", to tell families apart. Calendars often sync to online "
+                   "services, so use initials or a nickname, not your child's name. Up to 20 characters.")
+@click.option("--explain", "rule_id", metavar="RULE",
+              help="Show how one deadline was worked out, step by step (with --state: the rule itself).")
+def deadlines(case_file: Path | None, state: str | None, today_text: str | None, as_json: bool,
+              ics_file: Path | None, label: str | None, rule_id: str | None) -> None:
     """Work out the deadlines that the events in your case start.
 
     Each deadline shows its rule and citation; rules that could not be
-    confirmed are marked [Unverified].
+    confirmed are marked [Unverified]. Without a case (--state, or nothing
+    when only one state is installed) it lists the state's rules instead.
 
     \b
     Examples:
       iepkit deadlines --case my-case.yaml
-      iepkit deadlines --case my-case.yaml --ics deadlines.ics
+      iepkit deadlines --case my-case.yaml --ics deadlines.ics --label JR
       iepkit deadlines --case my-case.yaml --explain hearing-decision
+      iepkit deadlines --state MS
     """
     today = _parse_day("--today", today_text)
+    problems = input_problems(case_file) + output_problems(ics_file)
+    problems += require_ending(ics_file, "ics", what="a calendar file")
+    if case_file is not None and state:
+        problems.append("use --case for your deadlines or --state for a state's rules, not both "
+                        "(a case file already names its state)")
+    if case_file is None:
+        given = [name for name, value in (("--ics", ics_file), ("--today", today_text)) if value is not None]
+        if given:
+            problems.append(f"{' and '.join(given)} need{'s' if len(given) == 1 else ''} your case's dates: "
+                            "add --case my-case.yaml")
+    if label is not None:
+        if ics_file is None:
+            problems.append("--label only changes calendar titles: use it with --ics FILE")
+        reason = _api().calendar_label_problem(label)
+        if reason:
+            problems.append(f"--label {reason}")  # never the label itself: it may be a name
+    _stop_for(problems)
     _registry()
     api = _api()
+    if case_file is None:
+        _deadline_rules(api, api.resolve_state(state, None), rule_id, as_json)
+        return
     case = api.load_case(case_file)
     report = api.deadlines(case, today=today)
     chosen = api.explain(case, rule_id, today=today) if rule_id else None
     if ics_file is not None:
-        api.write_ics(ics_file, report.deadlines)
+        api.write_ics(ics_file, report.deadlines, label=label)
         click.echo(f"Wrote {ics_file}", err=True)
+    cols = textout.width()
     if chosen is not None:
         if as_json:
             _print_json(chosen.as_dict())
         else:
-            click.echo(api.explain_text(chosen))
+            click.echo(textout.wrap_lines(api.explain_text(chosen), cols))
         return
     if as_json:
         _print_json([d.as_dict() for d in report.deadlines])
         return
     from .deadlines import UNVERIFIED, fmt
-    click.echo(f"Deadlines from {case.source}, as of {fmt(report.today)}")
-    click.echo("")
+    lines = textout.wrap(f"Deadlines from {case.source}, as of {fmt(report.today)}", cols) + [""]
     if report.deadlines:
-        rows = [[d.rule, d.label + (f" {UNVERIFIED}" if not d.verified else ""),
-                 f"{d.trigger} {fmt(d.trigger_date)}", fmt(d.due) if d.due else "-", d.when,
-                 d.citations[0] + (f" (+{len(d.citations) - 1} more)" if len(d.citations) > 1 else "")]
-                for d in report.deadlines]
-        _table(rows, ["RULE", "DEADLINE", "TRIGGER", "DUE", "DAYS LEFT", "CITATION"])
+        lines += _deadline_lines(report.deadlines, cols)
     else:
-        click.echo("No deadlines yet: the case lists no event that starts one.")
-    click.echo("")
+        lines.append("No deadlines yet: the case lists no event that starts one.")
+    lines.append("")
     if any(not d.verified for d in report.deadlines):
         st = api.resolve_state(None, case)
-        click.echo(f"{UNVERIFIED}: could not be confirmed in a primary source. {st.unverified_notice}")
+        lines += textout.wrap(f"{UNVERIFIED}: could not be confirmed in a primary source. "
+                              f"{st.unverified_notice}", cols)
     # An event no rule counts from (a reevaluation request) must not vanish silently.
     from .events import EVENT_NOTES
     for event, day in report.uncounted.items():
         text, cites = EVENT_NOTES.get(event, ("", ()))
-        _say("", f"No fixed deadline starts from {event} ({fmt(day)})."
-                 + (f" {text} ({'; '.join(cites)})" if text else ""))
+        lines += textout.wrap(f"No fixed deadline starts from {event} ({fmt(day)})."
+                              + (f" {text} ({'; '.join(cites)})" if text else ""), cols)
     if report.waiting:
         needed: dict[str, list[str]] = {}
         for rule, event in report.waiting.items():
             needed.setdefault(event, []).append(rule)
-        click.echo("More deadlines start when the case lists these events: "
-                   + "; ".join(f"{e} ({', '.join(r)})" for e, r in needed.items()) + ".")
-    click.echo("Dates are not moved off weekends or holidays unless a rule says so. To see how a date "
-               f"was worked out, with every source: iepkit deadlines --case {case_file} --explain RULE")
+        lines += textout.wrap("More deadlines start when the case lists these events: "
+                              + "; ".join(f"{e} ({', '.join(r)})" for e, r in needed.items()) + ".", cols)
+    lines += textout.wrap("Dates are not moved off weekends or holidays unless a rule says so. To see how a "
+                          f"date was worked out, with every source: iepkit deadlines --case {case_file} "
+                          "--explain RULE", cols)
+    click.echo("\n".join(lines))
+
+
+def _deadline_lines(items: Sequence[Any], cols: int) -> list[str]:
+    """The deadlines as a table when it fits the terminal, else one block each (rule id kept for --explain)."""
+    from .deadlines import UNVERIFIED, fmt
+
+    def mark(d: Any) -> str:
+        return f" {UNVERIFIED}" if not d.verified else ""
+
+    rows = [[d.rule, d.label + mark(d), f"{d.trigger} {fmt(d.trigger_date)}", fmt(d.due) if d.due else "-",
+             d.when, d.citations[0] + (f" (+{len(d.citations) - 1} more)" if len(d.citations) > 1 else "")]
+            for d in items]
+    wide = textout.table(rows, ["RULE", "DEADLINE", "TRIGGER", "DUE", "DAYS LEFT", "CITATION"])
+    if textout.fits(wide, cols):
+        return wide
+    lines: list[str] = []
+    for d in items:
+        due = f"{fmt(d.due)} ({d.when})" if d.due else f"not worked out yet: {d.when}"
+        lines += textout.block(d.label + mark(d), [
+            ("Due", due), ("Starts from", f"{d.trigger} on {fmt(d.trigger_date)}"),
+            ("Rule", d.rule), ("Sources", "; ".join(d.citations))], cols) + [""]
+    return lines[:-1]
+
+
+def _deadline_rules(api: Any, st: Any, rule_id: str | None, as_json: bool) -> None:
+    """`iepkit deadlines --state XX`: the state's rules, how long each is, and their sources."""
+    from .deadlines import UNVERIFIED
+
+    cols = textout.width()
+    if rule_id:
+        rule = api.deadline_rule(st.code, rule_id)
+        if as_json:
+            _print_json(api.deadline_rule_dict(rule))
+        else:
+            click.echo(textout.wrap_lines(api.deadline_rule_text(rule), cols))
+        return
+    rules = api.deadline_rules(st.code)
+    if as_json:
+        _print_json([api.deadline_rule_dict(r) for r in rules])
+        return
+    lines = textout.wrap(f"Deadline rules for {st.name} ({len(rules)})", cols) + [""]
+    for rule in rules:
+        info = api.deadline_rule_dict(rule)
+        mark = f" {UNVERIFIED}" if not info["verified"] else ""
+        lines += textout.block(info["label"] + mark, [
+            ("How long", info["terms"]), ("Rule", rule.id), ("Sources", "; ".join(info["citations"]))],
+            cols) + [""]
+    if any(not r.current.verified for r in rules):
+        lines += textout.wrap(f"{UNVERIFIED}: could not be confirmed in a primary source. "
+                              f"{st.unverified_notice}", cols)
+    lines += textout.wrap(f"A rule's note and how days are counted: iepkit deadlines --state {st.code} "
+                          "--explain RULE. Your own dates: iepkit deadlines --case my-case.yaml", cols)
+    click.echo("\n".join(lines))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -426,3 +426,61 @@ def format_explanation(d: Deadline) -> str:
     lines += ["", f"Sources: {'; '.join(d.citations)}",
               f"Last reviewed: {d.last_reviewed.isoformat()}", "", f"Note: {d.note}", "", COUNTING]
     return "\n".join(lines)
+
+
+# -- a state's rules, without a case ------------------------------------------------
+
+def describe_terms(v: RuleVersion) -> str:
+    """A rule's count in words: "14 calendar days after evaluation-requested, counting that day as day 1"."""
+    start = f"{v.trigger_rule} ends" if v.trigger_rule else v.trigger
+    text = f"{_amount(v.count, v.unit)} {v.direction} {start}"
+    if v.trigger_is_day_one:
+        text += ", counting that day as day 1"
+    if v.unit == "business-days" and v.holidays_count:
+        text += " (Monday to Friday, holidays included)"
+    if v.roll_forward:
+        text += (", moved to the " + ("next" if v.direction == "after" else "previous")
+                 + " business day if it falls on a weekend or holiday")
+    return text
+
+
+def _version_dict(v: RuleVersion) -> dict[str, Any]:
+    return {
+        "label": v.label, "terms": describe_terms(v), "count": v.count, "unit": v.unit,
+        "direction": v.direction, "trigger": v.trigger, "trigger_rule": v.trigger_rule,
+        "trigger_is_day_one": v.trigger_is_day_one, "roll_forward": v.roll_forward,
+        "holidays_count": v.holidays_count,
+        "effective_from": v.effective_from.isoformat() if v.effective_from else None,
+        "effective_until": v.effective_until.isoformat() if v.effective_until else None,
+        "citations": [c.ref for c in v.cite], "verified": v.verified, "note": v.note,
+        "last_reviewed": v.last_reviewed.isoformat(),
+    }
+
+
+def rule_as_dict(rule: DeadlineRule) -> dict[str, Any]:
+    """JSON-ready data for a rule: its newest version's terms, and every version it has had."""
+    return {"rule": rule.id, **_version_dict(rule.current),
+            "versions": [_version_dict(v) for v in rule.versions]}
+
+
+def format_rule(rule: DeadlineRule) -> str:
+    """A rule in plain words with its sources and note, for when there is no case to count from."""
+    v = rule.current
+    mark = f" {UNVERIFIED}" if not v.verified else ""
+    start = v.trigger_rule or v.trigger or ""
+    what = (f"the day the rule {v.trigger_rule} ends" if v.trigger_rule
+            else f"the event {start} ({EVENT_TYPES.get(start, '')})")
+    lines = [f"{rule.id}: {v.label}{mark}", "",
+             f"How long: {describe_terms(v)}.", f"Starts from: {what}."]
+    for old in rule.versions:
+        if len(rule.versions) > 1 and old is not v:
+            since = old.effective_from.isoformat() if old.effective_from else "(no start date)"
+            until = old.effective_until.isoformat() if old.effective_until else "now"
+            lines.append(f"From {since} to {until} the rule was: {describe_terms(old)} ({old.citations}).")
+    if v.effective_from or v.effective_until:
+        since = v.effective_from.isoformat() if v.effective_from else "(no start date)"
+        until = v.effective_until.isoformat() if v.effective_until else "now"
+        lines.append(f"In force from {since} to {until}.")
+    lines += ["", f"Sources: {v.citations}", f"Last reviewed: {v.last_reviewed.isoformat()}", "",
+              f"Note: {v.note}", "", COUNTING]
+    return "\n".join(lines)

@@ -26,8 +26,9 @@ def _ms():
     yield from ms_registry()
 
 
-def run(*args):
-    return CliRunner().invoke(iepkit_cli, [str(a) for a in args])
+def run(*args, columns: int = 250):
+    """Run in-process, as in a terminal this many columns wide (wide enough for the table)."""
+    return CliRunner().invoke(iepkit_cli, [str(a) for a in args], env={"COLUMNS": str(columns)})
 
 
 def assert_one_line_error(result, *fragments):
@@ -106,8 +107,13 @@ def test_ics_file(tmp_path):
     assert limit.decoded("dtstart") == dt.date(2027, 9, 8)
     assert limit.decoded("dtend") == dt.date(2027, 9, 9)
     assert b"DTSTART;VALUE=DATE:20270908" in raw
-    [alarm] = limit.walk("VALARM")
-    assert str(alarm["action"]) == "DISPLAY" and alarm.decoded("trigger") == dt.timedelta(days=-3)
+    # A one-year limit: reminders a month, two weeks and a week ahead, at 9:00, so there is
+    # time to mail a complaint that must be received by Wed 2027-09-08 (dates worked out by hand).
+    alarms = limit.walk("VALARM")
+    assert all(str(a["action"]) == "DISPLAY" for a in alarms)
+    start = dt.datetime(2027, 9, 8)
+    assert sorted(start + a.decoded("trigger") for a in alarms) == [
+        dt.datetime(2027, 8, 9, 9, 0), dt.datetime(2027, 8, 25, 9, 0), dt.datetime(2027, 9, 1, 9, 0)]
     assert "34 CFR 300.153(c)" in str(limit["description"])
     for private in (b"Jordan", b"Rivers", b"Magnolia", b"Pine Hollow", b"555"):
         assert private not in raw

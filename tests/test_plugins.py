@@ -94,13 +94,41 @@ def test_plugins_command_lists_hooks_and_failures(cli, site):
     install_fake_plugin(site, "broken", BROKEN_IMPORT)
     install_fake_plugin(site, "typo", MISSPELLED_HOOK)
     result = cli("plugins", "--json", env={"PYTHONPATH": str(site)})
-    assert result.returncode == 0, result.stderr
+    # A failed plugin fails the command, so a plugin's CI catches it (exit 1; 2 is bad input).
+    assert result.returncode == 1, result.stderr
+    assert "error: 2 plugins failed to load: broken could not be imported" in result.stderr
+    assert "typo was rejected" in result.stderr and "Traceback" not in result.stderr
     infos = {p["name"]: p for p in json.loads(result.stdout)}
     assert infos["mississippi"]["error"] is None
     assert infos["mississippi"]["hooks"] == ["register_deadline_rules", "register_guides", "register_letters",
                                              "register_processes", "register_recommend_criteria", "register_states"]
     assert "could not be imported" in infos["broken"]["error"]
     assert "was rejected" in infos["typo"]["error"] and "register_state" in infos["typo"]["error"]
+
+
+def test_plugins_command_exits_1_for_a_broken_plugin_and_0_when_all_load(cli, site):
+    install_fake_plugin(site, "broken", BROKEN_IMPORT)
+    result = cli("plugins", env={"PYTHONPATH": str(site)})
+    assert result.returncode == 1
+    assert "broken (broken_iepkit_plugin 0.1)\n  FAILED: could not be imported" in result.stdout
+    assert "not installed" in result.stderr.splitlines()[-1]
+    good = cli("plugins")
+    assert good.returncode == 0, good.stderr
+    assert "mississippi (iepkit_mississippi" in good.stdout and good.stderr == ""
+
+
+def test_plugins_command_fails_for_a_plugin_that_raises_in_a_hook():
+    from click.testing import CliRunner
+
+    from iepkit.cli import cli as iepkit_cli
+
+    api.set_registry(api.load_registry(only=["mississippi"], extra_plugins=[("bad", _RaisesInHook())]))
+    result = CliRunner().invoke(iepkit_cli, ["plugins"])
+    assert result.exit_code == 1
+    assert "bad (" in result.stdout and "FAILED: failed in register_states (RuntimeError: boom)" in result.stdout
+    assert "error: 1 plugin failed to load: bad failed in register_states (RuntimeError: boom)" in result.stderr
+    result = CliRunner().invoke(iepkit_cli, ["plugins", "--json"])
+    assert result.exit_code == 1 and json.loads(result.stdout)[0]["name"] == "bad"
 
 
 def test_iepkit_load_plugins_selects_plugins(cli, site):

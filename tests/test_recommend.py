@@ -133,9 +133,9 @@ def test_asks_questions_one_at_a_time_in_a_terminal(monkeypatch):
     from iepkit import cli as cli_module
 
     monkeypatch.setattr(cli_module, "_interactive", lambda: True)
-    # issues: 1 (service-amount); willing: default yes; relationship: bad value then working;
-    # bad faith: n; formal finding: n; urgent: default; dates: a bad one, then skip both.
-    typed = "1\n\nfine\nworking\nn\nn\n\n2025-02-30\n\n\n"
+    # issues: 1 (service-amount); willing: y; relationship: bad value then working;
+    # bad faith: n; formal finding: n; urgent: skipped; dates: a bad one, then skip both.
+    typed = "1\ny\nfine\nworking\nn\nn\n\n2025-02-30\n\n\n"
     result = CliRunner().invoke(cli_module.cli, ["recommend", "--state", "MS", "--today", "2026-12-01"], input=typed)
     assert result.exit_code == 0, result.output
     assert "What is the disagreement about?" in result.output
