@@ -285,8 +285,9 @@ def recommend(state: str | None, case_file: Path | None, answers_file: Path | No
                           + "\nPut them in a YAML file and pass --answers FILE (see `iepkit recommend --help`).")
     if missing and _interactive() and not as_json:
         from .prompts import ask
-        click.echo(f"A few questions about your situation ({st.name}). Questions marked "
-                   "(optional) can be skipped by pressing Enter.\n")
+        _say("", f"A few questions about your situation ({st.name}). Questions marked "
+                 "(optional) can be skipped by pressing Enter.")
+        click.echo("")
         for key in missing:
             value = ask(key)
             if value is not None:

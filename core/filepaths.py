@@ -12,6 +12,7 @@ one file with backslashes in its name, or say only "file not found".
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path, PureWindowsPath
 from typing import Sequence
 
@@ -53,7 +54,7 @@ def windows_path_hint(path: str | Path) -> str | None:
     # With a drive letter (C:\...) the whole path cannot exist here: show only its last parts.
     example = "/".join(win.parts[-2:]) if win.drive else text.replace("\\", "/")
     return ("this looks like a Windows path: on this computer folders are separated by /, "
-            f"like {example}")
+            f"like {shlex.quote(example)}")
 
 
 def input_problems(path: str | Path | None) -> list[str]:

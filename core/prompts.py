@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import click
 
+from . import textout
 from .case import ISSUE_TYPES
 from .errors import InputError
 from .model import RELATIONSHIPS
@@ -21,11 +22,19 @@ SKIP_HINT = "(optional: press Enter to skip)"
 _YES, _NO = ("y", "yes"), ("n", "no")
 
 
+def _say(text: str, indent: str = "", hang: str | None = None, dim: bool = False) -> None:
+    text = "\n".join(textout.wrap(text, textout.width(), indent=indent, hang=hang))
+    click.secho(text, dim=True) if dim else click.echo(text)
+
+
 def _line(text: str) -> str:
-    """One typed line; Enter gives ''."""
+    """One typed line; Enter gives ''. A long question wraps, and the answer goes after its last line."""
     # "Is it urgent? [y/n]: " reads badly; a question or a hint in brackets ends with a space.
     suffix = " " if text.endswith(("?", ")", "]")) else ": "
-    return click.prompt(text, default="", show_default=False, prompt_suffix=suffix).strip()
+    lines = textout.wrap(text, textout.width() - 12)  # room to type a short answer on the last line
+    for line in lines[:-1]:
+        click.echo(line)
+    return click.prompt(lines[-1], default="", show_default=False, prompt_suffix=suffix).strip()
 
 
 #: A check turns a typed line into (answer, None), or (None, what to tell the parent).
@@ -79,13 +88,13 @@ def _date(key: str) -> Check:
 def ask(key: str) -> Any:
     """Ask one question until it has a valid answer; None when an optional one is skipped."""
     optional = key in OPTIONAL
-    click.secho(HELP[key], dim=True)
+    _say(HELP[key], dim=True)
     question = QUESTIONS[key]
     check: Check
     if key == "issues":
-        click.echo(question)
+        _say(question)
         for i, (issue, label) in enumerate(ISSUE_TYPES.items(), start=1):
-            click.echo(f"  {i:2}. {issue}: {label}")
+            _say(f"{issue}: {label}", indent=f"  {i:2}. ", hang=" " * 8)
         question, check = "Numbers or words from the list, separated by commas", _issues
     elif key == "relationship":
         check = _relationship  # the question itself names the choices, so click does not list them again

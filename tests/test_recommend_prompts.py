@@ -21,9 +21,9 @@ def terminal(monkeypatch):
     """Pretend a person is at a terminal; returns a function that types the given lines."""
     monkeypatch.setattr(cli_module, "_interactive", lambda: True)
 
-    def typed(*args: str, lines: list[str]):
+    def typed(*args: str, lines: list[str], columns: int = 200):
         return CliRunner().invoke(cli_module.cli, ["recommend", "--today", "2026-12-01", *args],
-                                  input="".join(x + "\n" for x in lines), env={"COLUMNS": "80"})
+                                  input="".join(x + "\n" for x in lines), env={"COLUMNS": str(columns)})
     return typed
 
 
@@ -79,11 +79,19 @@ def test_each_choice_is_shown_once(terminal):
     assert out.count("  5. evaluation:") == 1
 
 
+def test_questions_fit_a_narrow_terminal(terminal):
+    result = terminal("--state", "MS", lines=ALL, columns=80)
+    assert result.exit_code == 0, result.output
+    long = [line for line in result.output.splitlines() if len(line) > 80]
+    assert long == []
+    assert "How is your relationship with the school: working, strained or\nbroken? working" in result.output
+
+
 def test_optional_questions_say_they_can_be_skipped(terminal, tmp_path):
     out = tmp_path / "answers.yaml"
     result = terminal("--state", "MS", "--save-answers", str(out), lines=ALL)
     assert result.exit_code == 0, result.output
-    assert "Questions marked (optional) can be skipped by pressing Enter." in result.output
+    assert "Questions marked (optional) can be skipped by pressing Enter." in " ".join(result.output.split())
     assert "Is this urgent for your child? [y/n] (optional: press Enter to skip)" in result.output
     assert "Is the school still willing to talk with you about it? [y/n] " in result.output
     assert "Is the school still willing to talk with you about it? [y/n] (optional" not in result.output
