@@ -256,6 +256,10 @@ def parse_case(data: Any, source: str = "case", *, today: _dt.date | None = None
     return case
 
 
+#: Every field name a case may use: a YAML syntax message may print one of these (never other text).
+CASE_FIELD_NAMES = frozenset(s.field_names(CASE_SCHEMA))
+
+
 def read_case_data(path: str | Path) -> Any:
     """A case file's data, parsed but not validated; a YAML mistake may name the case's fields."""
     return load_yaml_file(path, field_names=CASE_FIELD_NAMES)
@@ -264,8 +268,3 @@ def read_case_data(path: str | Path) -> Any:
 def load_case(path: str | Path, *, today: _dt.date | None = None, states: Iterable[StateName] = ()) -> Case:
     """Read and validate a case file."""
     return parse_case(read_case_data(path), str(path), today=today, states=states)
-
-
-#: Every field name a case may use: a YAML syntax message may print one of these (never other text).
-CASE_FIELD_NAMES = frozenset(s.field_names(CASE_SCHEMA))
-

@@ -36,8 +36,8 @@ def has_control(text: str, multiline: bool = True) -> bool:
     """Whether text holds a control character (Unicode Cc): a NUL byte, an escape, a carriage return...
 
     Multi-line text may hold newlines and tabs; single-line text neither. No
-    family means these, and some (ESC) would drive the terminal an error or a
-    letter is printed in.
+    family means the others, and some (an escape) can take over the terminal
+    that shows the text.
     """
     allowed = "\n\t" if multiline else ""
     return any(unicodedata.category(c) == "Cc" and c not in allowed for c in text)

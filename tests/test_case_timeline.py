@@ -106,3 +106,11 @@ def test_the_examples_have_one_timeline(example_path):
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert "key_dates" not in raw["dispute"]
         assert all("what" in e for e in raw["events"]), path
+
+
+def test_the_deadline_engine_skips_entries_without_a_type():
+    from iepkit.deadlines import latest_events
+
+    events = [{"date": dt.date(2026, 10, 6), "what": "A meeting."},
+              {"date": dt.date(2026, 9, 8), "type": "violation-occurred", "what": "Therapy stopped."}]
+    assert latest_events(events, "case.yaml") == {"violation-occurred": (dt.date(2026, 9, 8), 1)}
