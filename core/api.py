@@ -126,6 +126,10 @@ def load_case_for_letter(path: str | Path, letter_id: str, *, blanks: bool = Fal
         return case
     missing: list[tuple[str, str]] = []
     if case is not None and not blanks:
+        names = _state_names()
+        if any(p.path == "state" for p in problems) and len(names) == 1:
+            # A misspelled state still means the only one installed: its letter says what is missing.
+            case = Case(data={**case.data, "state": names[0][0]}, source=case.source)
         try:
             missing = prepare_letter(letter_id, case=case, blanks=True, today=today).missing
         except Exception:  # noqa: BLE001 - only adds to an error raised anyway

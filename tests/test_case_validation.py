@@ -189,6 +189,19 @@ def test_every_problem_a_letter_would_meet_comes_in_one_message(example_data, wr
     assert not out.exists()
 
 
+def test_a_misspelled_state_and_the_letters_missing_fields_come_together(example_data, write_case, cli):
+    data = copy.deepcopy(example_data)
+    data["state"] = "Missisippi"
+    del data["student"]["school"]
+    result = cli("letter", "state-complaint", "--case", str(write_case(data)), "--format", "txt")
+    assert result.returncode == 2
+    assert "has 2 problems" in result.stderr
+    assert "state: is not a state iepkit has installed; expected one of: MS (Mississippi). " \
+           "Did you mean Mississippi?" in result.stderr
+    assert "student.school: is missing; the state-complaint letter needs" in result.stderr
+    assert "Missisippi" not in result.stderr and result.stdout == ""
+
+
 def test_with_blanks_only_the_case_problems_stop_the_letter(example_data, write_case, cli):
     data = copy.deepcopy(example_data)
     data["student"]["date_of_birth"] = "2017-02-30"
