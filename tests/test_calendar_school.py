@@ -115,10 +115,15 @@ def test_cli_shows_needs_a_school_calendar(tmp_path):
     case = tmp_path / "case.yaml"
     case.write_text("state: MS\nevents:\n  - {type: evaluation-requested, date: 2026-11-02}\n", "utf-8")
     runner = CliRunner()
-    table = runner.invoke(iepkit_cli, ["deadlines", "--case", str(case), "--today", "2026-12-01"])
+    # Wide enough for the table; a narrow terminal stacks each deadline instead.
+    table = runner.invoke(iepkit_cli, ["deadlines", "--case", str(case), "--today", "2026-12-01"],
+                          env={"COLUMNS": "250"})
     assert table.exit_code == 0, table.output
     line = next(x for x in table.output.splitlines() if x.startswith("school-day-test"))
     assert "needs a school calendar" in line
+    narrow = runner.invoke(iepkit_cli, ["deadlines", "--case", str(case), "--today", "2026-12-01"],
+                           env={"COLUMNS": "80"})
+    assert "  Due: not worked out yet: needs a school calendar\n  Starts from: evaluation-requested" in narrow.output
     data = json.loads(runner.invoke(iepkit_cli, ["deadlines", "--case", str(case), "--today", "2026-12-01",
                                           "--json"]).output)
     got = next(d for d in data if d["rule"] == "school-day-test")
