@@ -36,7 +36,7 @@ from .yamlio import load_yaml_file
 __all__ = ["Case", "load_case", "parse_case", "load_case_for_letter", "load_registry", "registry", "states",
            "find_state", "resolve_state", "processes", "letters", "render_letter", "write_letter",
            "to_jsonable", "set_registry", "prepare_letter", "FORMATS", "KIT_FORMATS", "EXTENSIONS",
-           "choose_format"]
+           "choose_format", "output_format"]
 
 _default: Registry | None = None
 
@@ -170,9 +170,26 @@ def render_letter(letter_id: str, *, state: str | None = None, case: Case | None
     return to_format(rendered, fmt)
 
 
+def output_format(path: str | Path, fmt: str | None, formats: Iterable[str], *, what: str) -> str:
+    """The format to write ``path`` in: ``fmt``, else the file's ending, else PDF.
+
+    An ending iepkit cannot write (``letter.docx``) or one that ``fmt``
+    contradicts raises IepkitError listing what it can write, so no file is
+    ever named for one format and filled with another.
+    """
+    chosen, problems, _ = choose_format(path, fmt, tuple(formats), what=what, option="", format_option="fmt")
+    if problems:
+        raise IepkitError(problems[0])
+    return chosen
+
+
 def write_letter(path: str | Path, letter_id: str, **kwargs: Any) -> Path:
-    """Render a letter and write it atomically (mode 0600). Nothing is written on error."""
-    return write_atomic(path, render_letter(letter_id, **kwargs))
+    """Render a letter and write it atomically (mode 0600). Nothing is written on error.
+
+    The format is ``fmt`` if given, else the file's ending (see ``output_format``).
+    """
+    fmt = output_format(path, kwargs.pop("fmt", None), FORMATS, what="a letter")
+    return write_atomic(path, render_letter(letter_id, fmt=fmt, **kwargs))
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -439,5 +456,9 @@ def render_kit(*, fmt: str = "pdf", **kwargs: Any) -> bytes | str:
 
 
 def write_kit(path: str | Path, **kwargs: Any) -> Path:
-    """Render the kit and write it atomically (mode 0600). Nothing is written on error."""
-    return write_atomic(path, render_kit(**kwargs))
+    """Render the kit and write it atomically (mode 0600). Nothing is written on error.
+
+    The format is ``fmt`` if given, else the file's ending (see ``output_format``).
+    """
+    fmt = output_format(path, kwargs.pop("fmt", None), KIT_FORMATS, what="the kit")
+    return write_atomic(path, render_kit(fmt=fmt, **kwargs))

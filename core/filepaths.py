@@ -79,20 +79,23 @@ def output_problems(path: str | Path | None) -> list[str]:
 
 
 def choose_format(path: str | Path | None, fmt: str | None, formats: Sequence[str], *, what: str,
-                  default: str = "pdf", option: str = "-o") -> tuple[str, list[str], str | None]:
+                  default: str = "pdf", option: str = "-o",
+                  format_option: str = "--format") -> tuple[str, list[str], str | None]:
     """The format to write ``what`` in, from ``--format`` and the file name, which must agree.
 
     Returns (format, problems, note). ``problems`` are errors: a file name
     ending iepkit cannot write as ``what``, or a ``--format`` the ending
     contradicts. ``note`` is set when the name has no ending, saying which
-    format was chosen.
+    format was chosen. ``option`` and ``format_option`` name the options in
+    messages (the library passes "" and "fmt").
     """
+    lead = f"{option} " if option else ""
     if path is None:
         return fmt or default, [], None
     ext = extension(path)
     if not ext:
         chosen = fmt or default
-        why = "as --format asked" if fmt else "the default"
+        why = f"as {format_option} asked" if fmt else "the default"
         return chosen, [], (f"{path} has no ending, so it is written as {chosen} ({why}). Name it "
                             f"{Path(path).name.rstrip('.')}{ENDING[chosen]} so your computer knows how to open it.")
 
@@ -103,10 +106,10 @@ def choose_format(path: str | Path | None, fmt: str | None, formats: Sequence[st
     if found not in formats:
         return fmt or default, [
             f"{path}: iepkit cannot write {what} as a .{ext} file. It can write {_words(formats)}; "
-            f"for example: {option} {renamed(fmt or default)}"], None
+            f"for example: {lead}{renamed(fmt or default)}"], None
     if fmt is not None and fmt != found:
-        return fmt, [f"--format {fmt} does not match {path}, which ends in .{ext}. "
-                     f"Use {option} {renamed(fmt)}, or leave out --format"], None
+        return fmt, [f"{format_option} {fmt} does not match {path}, which ends in .{ext}. "
+                     f"Use {lead}{renamed(fmt)}, or leave out {format_option}"], None
     return found, [], None
 
 

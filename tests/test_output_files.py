@@ -141,3 +141,19 @@ def test_a_drive_letter_path_shows_only_its_last_parts(here):
     odd.write_text(EXAMPLE.read_text("utf-8"), "utf-8")
     result = run("deadlines", "--case", "odd\\case.yaml", "--json")
     assert result.exit_code == 0, result.output
+
+
+def test_the_library_follows_the_same_endings(here):
+    from iepkit import api
+    from iepkit.errors import IepkitError
+
+    with pytest.raises(IepkitError, match=r"x.docx: iepkit cannot write a letter as a .docx file. It can "
+                                          r"write pdf, html, md or txt; for example: \S*x.pdf$"):
+        api.write_letter(here / "x.docx", "mediation-request", state="MS")
+    with pytest.raises(IepkitError, match=r"fmt pdf does not match .*x.html, which ends in .html"):
+        api.write_letter(here / "x.html", "mediation-request", state="MS", fmt="pdf")
+    with pytest.raises(IepkitError, match="iepkit cannot write the kit as a .md file. It can write pdf or html"):
+        api.write_kit(here / "kit.md", state="MS")
+    assert list(here.iterdir()) == []
+    api.write_letter(here / "x.html", "mediation-request", state="MS")  # the ending picks the format
+    assert (here / "x.html").read_text("utf-8").startswith("<!DOCTYPE html>")
