@@ -18,6 +18,7 @@ import unicodedata
 from typing import Iterable, Sequence
 
 from .deadlines import UNVERIFIED, Deadline, fmt
+from .events import EVENT_WORDS
 
 #: Days before the due date that reminders go off, by how many days the rule runs
 #: (trigger to due date): the first line whose minimum the rule reaches is used.
@@ -90,6 +91,13 @@ def _days(days: Sequence[int]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _start(d: Deadline) -> str:
+    """Where the count starts, in words: a calendar is read by people, not by the CLI."""
+    if d.trigger_kind == "event" and d.trigger in EVENT_WORDS:
+        return f"Counted from {fmt(d.trigger_date)}: {EVENT_WORDS[d.trigger]}"
+    return f"Counted from {fmt(d.trigger_date)}, the end of an earlier deadline."
+
+
 def _description(d: Deadline, days: Sequence[int]) -> str:
     assert d.due is not None and d.days_left is not None
     today = d.due - _dt.timedelta(days=d.days_left)
@@ -103,7 +111,7 @@ def _description(d: Deadline, days: Sequence[int]) -> str:
     mail = ("If you must send something by this date, mail it at least a week early, "
             "or hand it in and keep a dated copy." if d.days_left >= 0 else "")
     lines = [f"Due {fmt(d.due)}. {when}", mail,
-             f"Starts from: {d.trigger} on {fmt(d.trigger_date)}.",
+             _start(d),
              d.note,
              f"Sources: {'; '.join(d.citations)}."]
     if not d.verified:

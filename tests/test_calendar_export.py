@@ -168,3 +168,17 @@ def test_help_and_readme_explain_the_privacy_trade_off():
     assert f"Up to {MAX_LABEL} characters" in help_text
     readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8").split())
     assert "--label" in readme and "not your child's name" in readme
+
+
+def test_descriptions_say_where_the_count_starts_in_words_not_event_ids():
+    from iepkit.events import EVENT_TYPES
+
+    found = events_of(api.deadlines_ics(report("2026-12-01", records_requested="2026-11-20",
+                                               due_process_complaint_received="2026-11-25").deadlines))
+    records = found["records-access"]["description"]
+    assert "Counted from Fri 2026-11-20: I asked to see my child's education records." in records
+    # hearing-decision counts from the end of the resolution period, another rule.
+    assert "the end of an earlier deadline" in found["hearing-decision"]["description"]
+    for event in found.values():
+        body = event["description"].rsplit("See how it was worked out", 1)[0]
+        assert not [e for e in EVENT_TYPES if e in body], body
