@@ -336,7 +336,9 @@ def kit(state: str | None, case_file: Path | None, answers_file: Path | None, fm
     """Write the printable Dispute Letter Starter Kit.
 
     Without --case it is blank, to fill in by hand. With --case it is filled
-    in with your details, your recommendation and your deadlines.
+    in with your details and starts from your situation: your deadlines of
+    every kind (overdue ones first), then the process your answers point to,
+    with its action plan and worksheet, before the others.
 
     \b
     Examples:
@@ -471,9 +473,6 @@ def deadlines(case_file: Path | None, state: str | None, today_text: str | None,
     today = _parse_day("--today", today_text)
     problems = input_problems(case_file) + output_problems(ics_file)
     problems += require_ending(ics_file, "ics", what="a calendar file")
-    if case_file is not None and state:
-        problems.append("use --case for your deadlines or --state for a state's rules, not both "
-                        "(a case file already names its state)")
     if case_file is None:
         given = [name for name, value in (("--ics", ics_file), ("--today", today_text)) if value is not None]
         if given:
@@ -492,6 +491,7 @@ def deadlines(case_file: Path | None, state: str | None, today_text: str | None,
         _deadline_rules(api, api.resolve_state(state, None), rule_id, as_json)
         return
     case = api.load_case(case_file)
+    api.resolve_state(state, case)  # --state may repeat the case's state; a different one is an error
     report = api.deadlines(case, today=today)
     chosen = api.explain(case, rule_id, today=today) if rule_id else None
     if ics_file is not None:

@@ -158,7 +158,7 @@ def test_explain_a_rule_without_a_case():
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (["--case", DUE_PROCESS, "--state", "MS"], "use --case for your deadlines or --state for a state's rules, not both"),
+    (["--case", DUE_PROCESS, "--state", "Atlantis"], "Unknown state 'Atlantis'"),
     (["--state", "MS", "--ics", "x.ics"], "--ics needs your case's dates: add --case"),
     (["--state", "MS", "--today", "2026-12-01"], "--today needs your case's dates"),
     (["--state", "Atlantis"], "Unknown state 'Atlantis'"),
@@ -168,3 +168,11 @@ def test_state_and_case_options_that_do_not_go_together(args, fragment, tmp_path
     result = run(80, "deadlines", *args)
     assert result.exit_code == 2 and fragment in result.stderr and "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_state_may_repeat_the_case_state():
+    # As in every other command, --state that names the case's own state is fine.
+    with_state = run(200, "deadlines", "--case", DUE_PROCESS, "--state", "ms", "--today", "2026-12-01")
+    without = run(200, "deadlines", "--case", DUE_PROCESS, "--today", "2026-12-01")
+    assert with_state.exit_code == 0, with_state.output
+    assert with_state.stdout == without.stdout
