@@ -202,6 +202,10 @@ class Guide:
     intro: str
     sections: tuple[GuideSection, ...]
     kind: str = "guide"
+    #: The process this guide is about (e.g. a worksheet for a state complaint). The
+    #: Starter Kit prints it in that process's part, so a family's recommended
+    #: process comes with its own worksheet. None: a guide for every process.
+    process: str | None = None
 
     @property
     def statements(self) -> tuple[Statement, ...]:

@@ -143,6 +143,7 @@ GUIDE_SCHEMA = s.ListOf(item=s.Record(fields={
     "id": s.Id(required=True),
     "title": s.Text(required=True, multiline=False),
     "kind": s.Choice(choices=GUIDE_KINDS, label="one of: " + ", ".join(GUIDE_KINDS)),
+    "process": s.Id(),
     "intro": s.Text(required=True),
     "sections": s.ListOf(min_items=1, required=True, item=s.Record(fields={
         "heading": s.Text(multiline=False),
@@ -332,6 +333,7 @@ class StateFolder:
         """guides.yaml (optional): the guides, checklists, worksheets and scripts."""
         code = self.state.code
         return [Guide(id=g["id"], state=code, title=g["title"], intro=g["intro"], kind=g.get("kind", "guide"),
+                      process=g.get("process"),
                       sections=tuple(GuideSection(
                           heading=sec.get("heading"), paragraphs=tuple(sec.get("paragraphs", ())),
                           points=tuple(_to_statement(x) for x in sec.get("points", ())),
