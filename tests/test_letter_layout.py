@@ -2,8 +2,9 @@
 
 A letter is followed by a notes page the parent removes before sending, so the
 footer must count only the letter's pages ("Page 2 of 2", never "Page 2 of 3").
-The signature block and the "copy to" line go together: a page holding only the
-copy line, or a "Sincerely," whose signature is on the next sheet, looks like a
+The signature block and the "copy to" line go together, with the letter's last
+lines: a page holding only the copy line, a "Sincerely," whose signature is on
+the next sheet, or a signature with no words of the letter above it looks like a
 stray page to the person who receives it.
 """
 from __future__ import annotations
@@ -106,6 +107,9 @@ def test_signature_and_copy_line_share_a_page(rendered):
     page = letter_pages[on[-1]]
     assert sign in page, f"page {on[-1] + 1} holds the copy line without the signature block"
     assert "Signature:" in page
+    # Some of the letter's own words come with it: a page holding only a
+    # signature could be attached to any letter.
+    assert not page.startswith(sign), f"page {on[-1] + 1} holds only the sign-off"
     # The signature block is whole: its first line and the signature line together.
     for text in letter_pages:
         assert (sign in text) == ("Signature:" in text)
