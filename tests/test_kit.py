@@ -413,3 +413,17 @@ def test_log_pages_are_full_and_the_date_column_fits_a_written_date(blank_kit, f
             page.extract_text(visitor_text=visit)
             width = (left["Who (name"] - left["Date"]) / 72
             assert width >= 1.0, f"{name} kit: the log's date column is {width:.2f} in wide; MM/DD/YYYY needs 1 in"
+
+
+#: A full line, then a line holding one word, then more of the same sentence: the
+#: printer broke a line after its first word although the rest would have fit.
+#: (WeasyPrint 70.0 does this when a line ends in an inline element, such as a citation.)
+LONE_WORD = re.compile(r"(?m)^.{60,}\n(?:• )?[A-Za-z'’]+\n[a-z(].*$")
+
+
+def test_no_line_holds_a_lone_word_mid_sentence(blank_kit, filled_kit, family_kit):
+    from pypdf import PdfReader
+
+    for name, pdf in _kits(blank_kit, filled_kit, family_kit).items():
+        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+        assert not LONE_WORD.findall(text), f"{name} kit: {LONE_WORD.findall(text)}"
