@@ -1,6 +1,6 @@
 """The case file: one shared vocabulary that every state and every letter uses.
 
-A case is a YAML file a parent writes once (see examples/mississippi-case.yaml).
+A case is a YAML file a parent writes once (see the examples/ folder).
 Loading it checks types, formats, event types, the state and that dates are
 ones a family could mean, and reports every problem at once; which fields a
 particular letter needs is checked when that letter is written, so a
@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 from . import schema as s
 from .errors import InputError, Problem
-from .events import EVENT_TYPES, EVENT_WORDS
+from .events import EVENT_ALIASES, EVENT_TYPES, EVENT_WORDS
 from .model import RELATIONSHIPS
 from .yamlio import load_yaml_file
 
@@ -138,8 +138,9 @@ CASE_SCHEMA = s.Record(fields={
     "answers": ANSWERS_SCHEMA,
     "events": s.ListOf(label="what happened, with dates", item=s.Record(validate=_type_or_what, fields={
         "date": _event_date("the date it happened", required=True),
+        # Old ids (met-meeting-held) still load, as the id that replaced them.
         "type": s.Choice(label="the kind of event, like evaluation-requested", choices=tuple(EVENT_TYPES),
-                         what="event type"),
+                         what="event type", aliases=EVENT_ALIASES),
         "what": s.Text(label="what happened, in your words, for letters", max_length=2000),
         "note": s.Text(label="a note for yourself", max_length=2000),
     })),
@@ -154,6 +155,9 @@ CASE_SCHEMA = s.Record(fields={
         })),
         "closures": s.ListOf(label="other days with no school, like holidays or storm days",
                              item=_event_date("a day with no school")),
+        # Some states lengthen a school-day count by the days the student missed.
+        "absences": s.ListOf(label="school days the student missed",
+                             item=_event_date("a school day the student missed")),
     }),
 })
 
@@ -231,7 +235,9 @@ def check_case(data: Any, source: str = "case", *, today: _dt.date | None = None
     against (default: the real today); ``states`` are the installed states.
     """
     if data is None:
-        return None, [Problem("", "the file is empty; expected a case (see examples/mississippi-case.yaml)")]
+        return None, [Problem("", "the file is empty; expected a case: at least 'state:' with your "
+                                  "state's code, then the student, parents and events (see 'Your case "
+                                  "file' in README.md)")]
     value, problems = s.check(CASE_SCHEMA, data, today=today)
     if isinstance(value, dict):
         state_problems: list[Problem] = []

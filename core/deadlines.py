@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 from .calendars import (CalendarTooShort, HolidayCalendar, SchoolCalendar, Skip, add_months,
                         count_days, group_skips)
 from .errors import IepkitError, InputError, Problem, UnknownChoiceError
-from .events import EVENT_TYPES
+from .events import EVENT_TYPES, canonical_event
 from .model import DEADLINE_UNITS, Citation, DeadlineRule, RuleVersion
 
 COUNTING = (
@@ -170,6 +170,7 @@ def latest_events(events: Iterable[Mapping[str, Any]], source: str) -> dict[str,
         kind = event.get("type")
         if kind is None:
             continue
+        kind = canonical_event(kind)  # an old id (met-meeting-held) counts as its replacement
         if kind not in EVENT_TYPES:
             problems.append(Problem(f"events[{i}].type", "is not a known event type; expected one of: "
                                     + ", ".join(EVENT_TYPES)))

@@ -18,8 +18,8 @@ EVENT_TYPES: dict[str, str] = {
     "reevaluation-requested": "you or a teacher asked the school to reevaluate a child who already has an "
                               "IEP; use the day the school got the request (put it in writing and keep "
                               "a copy)",
-    "met-meeting-held": "the evaluation team met to decide whether to do an initial evaluation "
-                        "(in Mississippi, the MET)",
+    "evaluation-meeting-held": "the evaluation team met to decide whether to do an initial evaluation "
+                               "(your state may give this team its own name)",
     "evaluation-consent-signed": "you gave written consent for an initial evaluation; use the day the "
                                  "school got it",
     "evaluation-completed": "your child's most recent evaluation was finished",
@@ -38,13 +38,27 @@ EVENT_TYPES: dict[str, str] = {
     "discrimination-occurred": "the most recent act of disability discrimination (Section 504 or the ADA)",
 }
 
+#: Old event ids still accepted in case files, plugin data and API calls, each
+#: mapped to the id that replaced it. Loading normalises them, so the rest of
+#: iepkit sees only ids in EVENT_TYPES. (Event ids are shared by every state,
+#: so none may carry one state's name for a thing.)
+EVENT_ALIASES: dict[str, str] = {
+    "met-meeting-held": "evaluation-meeting-held",
+}
+
+
+def canonical_event(kind: str) -> str:
+    """The current id for an event type: an old id (``EVENT_ALIASES``) becomes its replacement."""
+    return EVENT_ALIASES.get(kind, kind)
+
+
 #: Each event type in plain, past-tense words, for a letter's "What happened,
 #: in order" list when an event has no ``what`` of its own. Letters are in the
 #: parent's voice ("I"). Every id in EVENT_TYPES needs one (a test checks).
 EVENT_WORDS: dict[str, str] = {
     "evaluation-requested": "An evaluation of my child was requested.",
     "reevaluation-requested": "I asked the school to reevaluate my child.",
-    "met-meeting-held": "The evaluation team met to decide whether to evaluate my child.",
+    "evaluation-meeting-held": "The evaluation team met to decide whether to evaluate my child.",
     "evaluation-consent-signed": "The school received my written consent for the evaluation.",
     "evaluation-completed": "My child's evaluation was completed.",
     "eligibility-determined": "The team decided that my child needs special education.",

@@ -249,10 +249,15 @@ class Choice(Field):
 
     choices: tuple[str, ...] = ()
     what: str = ""
+    #: Old values still accepted, each mapped to the choice that replaced it (not listed in messages).
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def check(self, value, path, problems):
         if isinstance(value, str):
             typed = value.strip().lower()
+            for old, new in self.aliases.items():
+                if old.lower() == typed:
+                    return new
             for choice in self.choices:
                 if choice.lower() == typed:
                     return choice

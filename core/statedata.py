@@ -18,7 +18,7 @@ from typing import Any
 
 from . import schema as s
 from .errors import InputError, Problem
-from .events import EVENT_TYPES
+from .events import EVENT_ALIASES, EVENT_TYPES
 from .case import ISSUE_TYPES
 from .model import (COMPARISON_FIELDS, DEADLINE_UNITS, GUIDE_KINDS, RELATIONSHIPS, Agency, Citation,
                     Combination, Contact, DeadlineRule, FilingLimit, FillIn, Guide, GuideSection,
@@ -193,9 +193,10 @@ RECOMMEND_SCHEMA = s.Record(fields={
 #: deadlines.yaml: one entry per rule version; a rule that changed has one entry per
 #: version, with the same id and effective dates that do not overlap.
 DEADLINE_SCHEMA = s.ListOf(min_items=1, item=s.Record(fields={
-    "id": s.Id(label="the rule's id, like met-meeting", required=True),
+    "id": s.Id(label="the rule's id, like initial-evaluation", required=True),
     "label": s.Text(label="what is due, in a few words", required=True, multiline=False),
-    "trigger": s.Choice(label="the event type that starts the count", choices=tuple(EVENT_TYPES)),
+    "trigger": s.Choice(label="the event type that starts the count", choices=tuple(EVENT_TYPES),
+                        aliases=EVENT_ALIASES),
     "trigger_rule": s.Id(label="the id of the rule whose due date starts the count"),
     "count": Count(label="how many units, like 60", required=True),
     "unit": s.Choice(label="the unit", required=True, choices=tuple(DEADLINE_UNITS)),

@@ -25,7 +25,8 @@ MS_FOLDER = Path(iepkit_mississippi.__file__).parent
 CONTRACT = {
     "met-meeting": ("evaluation-requested", 14, "calendar-days", "after", True,
                     "7 Miss. Admin. Code Pt. 34, R. 34-D-300.301(b)"),
-    "evaluation-pwn": ("met-meeting-held", 7, "calendar-days", "after", True,
+    # The event was renamed from met-meeting-held (#8: event ids name no state's team).
+    "evaluation-pwn": ("evaluation-meeting-held", 7, "calendar-days", "after", True,
                        "7 Miss. Admin. Code Pt. 34, R. 34-D-300.301(b)"),
     "initial-evaluation": ("evaluation-consent-signed", 60, "calendar-days", "after", False, "34 CFR 300.301(c)(1)"),
     "initial-iep-meeting": ("eligibility-determined", 30, "calendar-days", "after", True, "34 CFR 300.323(c)(1)"),
