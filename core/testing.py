@@ -1,30 +1,63 @@
 """Conformance tests every state plugin inherits, like python-holidays' common tests.
 
-In a state plugin's test file::
+In a state plugin's repository, one option runs them all, with no test code
+(the ``pytest11`` entry point registers ``iepkit.pytest_plugin``)::
+
+    python -m pytest --iepkit-state XX
+
+or one short test file does, for example ``tests/test_conformance.py``::
 
     from iepkit.testing import StateConformance
 
-    class TestMississippi(StateConformance):
-        state = "MS"
-        sample_case = "examples/mississippi-case.yaml"
+    class TestYourState(StateConformance):
+        state = "XX"
 
-Each test checks something a parent relies on: every process is described
-with citations, every letter prints as a blank form in every format, and a
-filled letter contains every element its rules require (checked in the text
-extracted from the PDF).
+Each test checks something a parent relies on: every statement and rule is
+cited; every reference between items resolves; every letter prints in every
+format, blank and filled from a synthetic case built from the case schema,
+with every required element in the text extracted from the PDF; every deadline
+rule computes; the state's scenario files pass; the kit's prose is plain;
+contacts are complete or marked unverified; and no other installed state's
+words appear in this state's output. When a plugin fails to load, every test
+fails with the loader's own reason.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
+import types
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, Iterable
+
+import pytest
 
 from . import api
 from .letters import format_value
-from .model import COMPARISON_FIELDS
+from .model import COMPARISON_FIELDS, State
 
 #: The three formal processes IDEA gives every state (34 CFR 300.151-300.153, 300.506, 300.507).
 FEDERAL_PROCESSES = ("mediation", "state-complaint", "due-process")
+#: Every format a letter is written in.
+LETTER_FORMATS = ("pdf", "html", "md", "txt")
+#: The Flesch-Kincaid grade parent-facing prose must not exceed.
+MAX_GRADE = 8.0
+#: Names that belong to no one state: federal offices and IDEA's own words. Taken
+#: out of a page before looking for another state's words, so a state whose
+#: office is called "Office of Special Education" does not flag a mention of the
+#: federal Office of Special Education Programs in another state's letter.
+COMMON_NAMES = (
+    "Office of Special Education and Rehabilitative Services", "Office of Special Education Programs",
+    "Office for Civil Rights", "U.S. Department of Education", "Department of Education",
+    "Department of Justice", "Office of Special Education", "Special Education", "IEP team",
+    "evaluation team", "Individualized Education Program", "Parent Training and Information Center",
+)
+#: The day synthetic events happen, and the school year around it (for school-day rules).
+SYNTHETIC_DAY = _dt.date(2026, 10, 1)
+SYNTHETIC_TODAY = _dt.date(2026, 10, 15)
+SYNTHETIC_SCHOOL_CALENDAR = {"first_day": _dt.date(2026, 8, 10), "last_day": _dt.date(2027, 5, 28),
+                             "breaks": [{"start": _dt.date(2026, 12, 21), "end": _dt.date(2027, 1, 1),
+                                         "name": "winter break"}],
+                             "closures": [_dt.date(2026, 11, 26)]}
 
 
 def normalise(text: str) -> str:
@@ -52,14 +85,162 @@ def expected_text(value: object) -> list[str]:
             for part in html.split("<br>") if part.strip()]
 
 
+# -- a synthetic case for any state ---------------------------------------------------
+
+def _synthetic(spec: Any, path: str, state: str, counter: list[int]) -> Any:
+    from . import schema as s
+
+    counter[0] += 1
+    n = counter[0]
+    if isinstance(spec, s.Retired):
+        return None
+    if isinstance(spec, s.Record):
+        out = {}
+        for key, sub in spec.fields.items():
+            value = _synthetic(sub, f"{path}.{key}" if path else key, state, counter)
+            if value is not None:
+                out[key] = value
+        return out
+    if isinstance(spec, s.ListOf):
+        item = spec.item
+        # A list whose items choose from a fixed list gets one item per choice, so every
+        # kind (every event type, every issue) is exercised.
+        choice = item if isinstance(item, s.Choice) else next(
+            (f for f in getattr(item, "fields", {}).values() if isinstance(f, s.Choice)), None)
+        if isinstance(item, s.Choice):
+            return list(item.choices)
+        if choice is not None:
+            key = next(k for k, f in item.fields.items() if f is choice)
+            items = []
+            for i, c in enumerate(choice.choices):
+                one = _synthetic(item, path, state, counter)
+                one[key] = c
+                if isinstance(one.get("date"), _dt.date):
+                    one["date"] = SYNTHETIC_DAY - _dt.timedelta(days=len(choice.choices) - i)
+                items.append(one)
+            return items
+        return [_synthetic(item, f"{path}[0]", state, counter)]
+    if isinstance(spec, s.Choice):
+        return spec.choices[0]
+    if isinstance(spec, s.Bool):
+        return True  # so elements that apply only "when" a flag is set are checked too
+    if isinstance(spec, s.Date):
+        return SYNTHETIC_DAY - _dt.timedelta(days=365 * 10 if (spec.years_ahead == 0) else n % 20 + 1)
+    if isinstance(spec, s.Pattern):
+        samples = {"a ZIP": "00501", "an email": "parent@example.com", "a 10-digit": "555-555-0100",
+                   "an id": "sample-id", "a two-letter": state}
+        for start, value in samples.items():
+            if spec.expected.startswith(start):
+                return value
+        return state if "state" in (spec.label or "") else "sample"
+    if isinstance(spec, s.Text):
+        words = re.sub(r"[^A-Za-z ]", "", (spec.label or path.rsplit(".", 1)[-1]).replace("_", " "))
+        return f"Sample {words.strip()} {n}"[: spec.max_length]
+    return None
+
+
+def synthetic_case_data(state: str) -> dict[str, Any]:
+    """Fictional values for every field of the case schema, for ``state`` (a code).
+
+    Built from the schema itself, so a field added to the case is filled too:
+    text is "Sample <label> <n>", every event type happens once on a different
+    day before ``SYNTHETIC_DAY``, flags are yes, and the school calendar covers
+    the school year those days fall in.
+    """
+    from .case import CASE_SCHEMA
+
+    data = _synthetic(CASE_SCHEMA, "", state, [0])
+    data["state"] = state
+    data["school_calendar"] = dict(SYNTHETIC_SCHOOL_CALENDAR)
+    return data
+
+
+def synthetic_case(state: str) -> Any:
+    """A validated Case with fictional values in every field (see ``synthetic_case_data``)."""
+    return api.parse_case(synthetic_case_data(state), f"synthetic case for {state}", today=SYNTHETIC_TODAY)
+
+
+# -- another state's words ------------------------------------------------------------
+
+def state_words(state: State) -> set[str]:
+    """The words that name this state and nothing else: its name, its agency's names and
+    office, and its local terms (a term's short form in brackets counts by itself)."""
+    a = state.agency
+    phrases = {state.name, a.name, a.short_name, a.office_full, a.office_short}
+    for value in state.terms.values():
+        phrases.add(value)
+        phrases.update(re.findall(r"\(([^)]+)\)", value))
+        phrases.add(re.sub(r"\s*\([^)]*\)", "", value))
+    common = {c.lower() for c in COMMON_NAMES}
+    return {p.strip() for p in phrases if p and len(p.strip()) > 1 and p.strip().lower() not in common}
+
+
+def foreign_words(text: str, own: State, others: Iterable[State]) -> list[str]:
+    """Other states' words found in ``text`` (whole words, case as written; federal names ignored)."""
+    for name in sorted(COMMON_NAMES, key=len, reverse=True):
+        text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
+    mine = {w.lower() for w in state_words(own)}
+    found = []
+    for other in others:
+        for word in sorted(state_words(other)):
+            if word.lower() in mine:
+                continue  # both states use it: a shared word, not another state's
+            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
+                found.append(f"{word} ({other.code})")
+    return found
+
+
+# -- the suite ------------------------------------------------------------------------
+
+def load_problem(code: str) -> str | None:
+    """Why ``code`` is not usable: the loader's own reasons when a plugin failed, else None."""
+    reg = api.registry()
+    if any(s.code == code for s in reg.states.values()):
+        return None
+    broken = [f"plugin '{i.name}' ({i.package}) {i.error}" for i in reg.host.broken]
+    installed = ", ".join(s.code for s in reg.sorted_states()) or "none"
+    if broken:
+        return (f"state {code} is not loaded because a plugin failed to load:\n  " + "\n  ".join(broken)
+                + f"\n(states loaded: {installed})")
+    return (f"state {code} is not registered by any installed plugin (states loaded: {installed}). "
+            "Install the state's package (pip install -e DIR) and check its 'iepkit' entry point.")
+
+
 class StateConformance:
-    """Subclass with ``state`` (code) and ``sample_case`` (path to a complete case file)."""
+    """Subclass with ``state`` (a code). ``sample_case`` (a complete case file) is optional:
+    a synthetic case built from the case schema is always checked too. ``extra_plugins``
+    adds in-process plugins, as ``(name, module or object)`` pairs, to the installed ones."""
 
     state: ClassVar[str] = ""
     sample_case: ClassVar[str | Path] = ""
+    extra_plugins: ClassVar[tuple[tuple[str, object], ...]] = ()
+    _registries: ClassVar[dict[type, Any]] = {}
+
+    @pytest.fixture(autouse=True)
+    def _iepkit_state_loaded(self):
+        """Use the registry for this class; fail every test with the loader's reason if the
+        state did not load."""
+        if self.extra_plugins:
+            cls = type(self)
+            if cls not in StateConformance._registries:
+                StateConformance._registries[cls] = api.load_registry(extra_plugins=self.extra_plugins)
+            api.set_registry(StateConformance._registries[cls])
+        problem = load_problem(self.state)
+        if problem:
+            pytest.fail(problem, pytrace=False)
+        yield
 
     def _case(self):
-        return api.load_case(self.sample_case)
+        return api.load_case(self.sample_case) if self.sample_case else synthetic_case(self.state)
+
+    def _cases(self) -> list[Any]:
+        cases = [synthetic_case(self.state)]
+        if self.sample_case:
+            cases.append(api.load_case(self.sample_case))
+        return cases
+
+    def _other_states(self) -> list[State]:
+        return [s for s in api.states() if s.code != self.state]
 
     def test_state_is_registered(self):
         st = api.find_state(self.state)
@@ -99,19 +280,40 @@ class StateConformance:
                     assert junk not in out, f"{letter.id} {fmt}: template leaked {junk!r}"
 
     def test_filled_letters_contain_every_required_element(self):
-        case = self._case()
+        for case in self._cases():
+            for letter in api.letters(self.state):
+                text = pdf_text(api.render_letter(letter.id, case=case, fmt="pdf", notes=False))
+                where = f"{letter.id} filled from {case.source}"
+                for element in letter.elements:
+                    if not element.applies(case):
+                        continue
+                    if element.phrase:
+                        assert normalise(element.phrase) in text, f"{where}: {element.id}: phrase missing"
+                    for path in element.fields:
+                        value = case.get(path)
+                        assert value is not None, f"{where}: {element.id}: the case lacks {path}"
+                        for piece in expected_text(value):
+                            assert piece in text, f"{where}: {element.id}: the value of {path} is missing"
+
+    def test_every_letter_renders_in_every_format_blank_and_filled(self):
+        case = synthetic_case(self.state)
         for letter in api.letters(self.state):
-            text = pdf_text(api.render_letter(letter.id, case=case, fmt="pdf", notes=False))
+            for fmt in LETTER_FORMATS:
+                for label, kwargs in (("blank form", {"state": self.state}), ("synthetic case", {"case": case})):
+                    out = api.render_letter(letter.id, fmt=fmt, **kwargs)
+                    assert out, f"{letter.id} as {fmt} ({label}) is empty"
+                    text = pdf_text(out) if fmt == "pdf" else str(out)
+                    for junk in ("None", "Undefined", "{{", "{%"):
+                        assert junk not in text, f"{letter.id} as {fmt} ({label}): the template printed {junk!r}"
+
+    def test_blank_pdf_forms_hold_every_required_phrase(self):
+        for letter in api.letters(self.state):
+            text = pdf_text(api.render_letter(letter.id, state=self.state, fmt="pdf", notes=False))
+            assert "____" in text, f"{letter.id}: a blank form needs fill-in lines"
             for element in letter.elements:
-                if not element.applies(case):
-                    continue
-                if element.phrase:
-                    assert normalise(element.phrase) in text, f"{letter.id}/{element.id}: phrase missing"
-                for path in element.fields:
-                    value = case.get(path)
-                    assert value is not None, f"{letter.id}/{element.id}: sample case lacks {path}"
-                    for piece in expected_text(value):
-                        assert piece in text, f"{letter.id}/{element.id}: value of {path} missing"
+                if element.phrase and element.when is None:
+                    assert normalise(element.phrase) in text, \
+                        f"{letter.id}/{element.id}: the phrase is missing from the blank form"
 
     def test_every_guide_is_cited_and_complete(self):
         guides = api.guides(self.state)
@@ -154,6 +356,149 @@ class StateConformance:
             for element in letter.elements:
                 assert element.cite, f"{letter.id}/{element.id} has no citation"
                 assert element.fields or element.phrase, f"{letter.id}/{element.id} checks nothing"
+
+
+    # -- every statement and rule cited ----------------------------------------------
+    def test_every_statement_and_rule_is_cited(self):
+        from .api import registry
+
+        st = api.find_state(self.state)
+        assert st.agency.cite, "state.yaml agency: needs cite"
+        for letter in api.letters(self.state):
+            for i, note in enumerate(letter.notes):
+                assert note.cite, f"letter {letter.id}, notes[{i}] has no citation"
+        for rule in api.deadline_rules(self.state):
+            for i, v in enumerate(rule.versions):
+                assert v.cite, f"deadline rule {rule.id}, version {i + 1} has no citation"
+        criteria = registry().criteria_for(self.state)
+        for option in criteria.options if criteria else ():
+            for i, st_ in enumerate(option.cannot_do):
+                assert st_.cite, f"recommend.yaml {option.process}.cannot_do[{i}] has no citation"
+        for i, combo in enumerate(criteria.combinations if criteria else ()):
+            assert combo.statement.cite, f"recommend.yaml combinations[{i}] has no citation"
+
+    # -- every reference resolves -----------------------------------------------------
+    def test_every_letter_names_a_real_process_and_rule(self):
+        processes = {p.id for p in api.processes(self.state)}
+        rules = {r.id for r in api.deadline_rules(self.state)}
+        for letter in api.letters(self.state):
+            if letter.process:
+                assert letter.process in processes, (
+                    f"letter {letter.id}: process '{letter.process}' is not one of the state's processes "
+                    f"({', '.join(sorted(processes))})")
+            if letter.filing_limit_rule:
+                assert letter.filing_limit_rule in rules, (
+                    f"letter {letter.id}: filing_limit_rule '{letter.filing_limit_rule}' is not one of the "
+                    "state's deadline rules")
+
+    def test_every_guide_names_a_real_process(self):
+        processes = {p.id for p in api.processes(self.state)}
+        for g in api.guides(self.state):
+            if g.process:
+                assert g.process in processes, (f"guide {g.id}: process '{g.process}' is not one of the "
+                                                f"state's processes ({', '.join(sorted(processes))})")
+
+    def test_every_chained_rule_names_a_real_rule(self):
+        rules = {r.id for r in api.deadline_rules(self.state)}
+        for rule in api.deadline_rules(self.state):
+            for v in rule.versions:
+                if v.trigger_rule:
+                    assert v.trigger_rule in rules, f"deadline rule {rule.id}: trigger_rule '{v.trigger_rule}' is unknown"
+
+    # -- deadlines and scenarios ------------------------------------------------------
+    def test_every_deadline_rule_computes_from_a_synthetic_event(self):
+        from .events import EVENT_TYPES
+
+        for rule in api.deadline_rules(self.state):
+            for n, version in enumerate(rule.versions):
+                day = SYNTHETIC_DAY
+                if not version.in_force(day):
+                    day = version.effective_from or (version.effective_until - _dt.timedelta(days=30))
+                events = [{"type": t, "date": day} for t in EVENT_TYPES]
+                data = {"state": self.state, "events": events, "school_calendar": _school_year_around(day)}
+                case = api.parse_case(data, f"synthetic events for {rule.id}", today=day)
+                found = api.deadlines(case, today=day).get(rule.id)
+                where = f"deadline rule {rule.id}, version {n + 1} (events on {day.isoformat()})"
+                assert found is not None, f"{where}: no deadline was worked out"
+                assert found.due is not None, f"{where}: no date ({found.status})"
+
+    def test_scenario_files_pass(self):
+        from .scenarios import check_scenario, load_scenario
+
+        rules = {r.id for r in api.deadline_rules(self.state)}
+        for path in state_scenario_files(self.state):
+            sc = load_scenario(path)
+            if api.find_state(sc["state"]).code != self.state:
+                continue
+            named = [e["rule"] for e in sc["expect"]] + list(sc.get("not_started", []))
+            unknown = sorted(set(named) - rules)
+            assert not unknown, f"{path.name}: names rules the state does not have: {', '.join(unknown)}"
+            failures = check_scenario(path)
+            assert not failures, f"{path.name}: " + "; ".join(failures)
+
+    # -- parent-facing words ----------------------------------------------------------
+    def test_kit_prose_is_at_or_below_grade_8(self):
+        prose = parent_prose(api.kit_html(state=self.state))
+        assert len(prose.split()) > 200, "the kit has too little prose to measure"
+        grade = fk_grade(prose)
+        assert grade <= MAX_GRADE, f"the {self.state} Starter Kit reads at Flesch-Kincaid grade {grade:.1f}, above {MAX_GRADE:.0f}"
+
+    def test_contacts_are_complete_or_marked_unverified(self):
+        st = api.find_state(self.state)
+        assert st.agency.mailing_address, "state.yaml agency.mailing_address: is missing"
+        for c in st.contacts:
+            reachable = bool(c.address or c.phone or c.toll_free or c.website or c.email)
+            if c.verified:
+                assert reachable, f"contact {c.id}: needs an address, phone or website, or verified: false"
+                assert c.cite, f"contact {c.id}: needs cite"
+            else:
+                assert c.note, f"contact {c.id}: is unverified and needs a note saying what to check"
+
+    def test_no_other_states_words_in_letters_or_kit(self):
+        others = self._other_states()
+        if not others:
+            return  # nothing to compare with: only this state is installed
+        own = api.find_state(self.state)
+        pages = [(f"letter {lt.id}", str(api.render_letter(lt.id, state=self.state, fmt="txt")))
+                 for lt in api.letters(self.state)]
+        pages.append(("Starter Kit", parent_prose(api.kit_html(state=self.state))))
+        for what, text in pages:
+            found = foreign_words(text, own, others)
+            assert not found, f"{what} for {self.state} holds another state's words: {', '.join(found)}"
+
+
+def _school_year_around(day: _dt.date) -> dict[str, Any]:
+    """A school calendar (August to May) for the school year ``day`` falls in."""
+    start = day.year if day.month >= 7 else day.year - 1
+    return {"first_day": _dt.date(start, 8, 10), "last_day": _dt.date(start + 1, 5, 28)}
+
+
+def state_scenario_files(code: str) -> list[Path]:
+    """The scenario files shipped with the plugin that registers ``code``."""
+    from .scenarios import scenario_files
+
+    reg = api.registry()
+    name = reg.state_plugin.get(code)
+    plugin = reg.host.pm.get_plugin(name) if name else None
+    return scenario_files([plugin]) if plugin is not None else []
+
+
+def conformance_module(codes: Iterable[str]) -> types.ModuleType:
+    """A module holding one StateConformance class per state (``all``: every installed one)."""
+    wanted: list[str] = []
+    for code in codes:
+        if code.strip().lower() == "all":
+            wanted += [s.code for s in api.states()]
+        else:
+            try:
+                wanted.append(api.find_state(code).code)
+            except Exception:  # noqa: BLE001 - not loaded: its tests fail with the loader's reason
+                wanted.append(code.strip().upper())
+    module = types.ModuleType("iepkit_conformance")
+    for code in dict.fromkeys(wanted):
+        name = "Test" + re.sub(r"\W", "", code)
+        setattr(module, name, type(name, (StateConformance,), {"state": code, "__module__": module.__name__}))
+    return module
 
 
 # -- plain language ---------------------------------------------------------------
