@@ -18,7 +18,7 @@ from .filepaths import KIT_FORMATS, choose_format, input_problems, output_proble
 from .render import FORMATS
 from . import textout
 
-STATE_HELP = ("State code or name, any case: MS, ms or Mississippi. "
+STATE_HELP = ("State code or name as `iepkit states` lists it, in any case. "
               "May be left out when only one state is installed.")
 
 

@@ -65,3 +65,82 @@ def test_an_unknown_event_id_is_still_refused_without_listing_the_old_one(write_
     text = str(err.value)
     assert "events[0].type" in text and "evaluation-meeting-held" in text
     assert "met-meeting-held" not in text.replace("met-meting-held", "")
+
+
+# -- no state's words in core/ or templates/ ------------------------------------------------
+
+import ast
+import io
+import re
+import tokenize
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Words of the states iepkit knows today; every installed state's own words are added below.
+KNOWN_STATE_WORDS = ("Mississippi", "MDE", "OSE", "BPES", "IEP Committee", "MET", "Texas", "TEA", "ARD",
+                     "FIIE", "Texas Education Agency")
+#: A table of every US state and territory is about no one state.
+EXEMPT = {"core/statecodes.py"}
+
+
+def _code_text(path: Path) -> str:
+    """A Python file without its comments and docstrings (string statements)."""
+    source = path.read_text(encoding="utf-8")
+    docstrings = {(n.value.lineno, n.value.col_offset) for n in ast.walk(ast.parse(source))
+                  if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)}
+    kept = [tok.string for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+            if tok.type != tokenize.COMMENT and not (tok.type == tokenize.STRING and tok.start in docstrings)]
+    return " ".join(kept)
+
+
+def _template_text(path: Path) -> str:
+    """A template without Jinja, HTML and CSS comments."""
+    text = path.read_text(encoding="utf-8")
+    return re.sub(r"\{#.*?#\}|<!--.*?-->|/\*.*?\*/", " ", text, flags=re.S)
+
+
+def _shipped_files() -> list[Path]:
+    files = sorted((ROOT / "core").rglob("*.py")) + sorted((ROOT / "templates").glob("*.html")) \
+        + sorted((ROOT / "templates").glob("*.css"))
+    return [p for p in files if str(p.relative_to(ROOT)) not in EXEMPT]
+
+
+def _state_words() -> set[str]:
+    from iepkit.testing import state_words
+
+    words = set(KNOWN_STATE_WORDS)
+    try:
+        for st in api.states():
+            words |= state_words(st)
+    except Exception:  # noqa: BLE001 - the fixed list still applies if plugins cannot load
+        pass
+    return words
+
+
+def state_word_hits(files: list[Path], words: set[str]) -> list[str]:
+    hits = []
+    for path in files:
+        text = _code_text(path) if path.suffix == ".py" else _template_text(path)
+        for word in sorted(words):
+            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
+                hits.append(f"{path.relative_to(ROOT)}: {word}")
+    return hits
+
+
+def test_no_state_words_in_core_or_shared_templates():
+    hits = state_word_hits(_shipped_files(), _state_words())
+    assert not hits, "state words outside comments in core/ or templates/ (take them from the state):\n" \
+        + "\n".join(hits)
+
+
+def test_the_state_word_scan_finds_a_word_in_code_but_not_in_comments(tmp_path):
+    code = tmp_path / "x.py"
+    code.write_text('"""About Mississippi."""\n# Texas here\nLABEL = "the IEP Committee"\n', encoding="utf-8")
+    tpl = tmp_path / "x.html"
+    tpl.write_text("{# Texas #}<!-- MDE --><p>Write to the TEA.</p>", encoding="utf-8")
+    global ROOT
+    old, ROOT = ROOT, tmp_path
+    try:
+        assert state_word_hits([code, tpl], set(KNOWN_STATE_WORDS)) == ["x.py: IEP Committee", "x.html: TEA"]
+    finally:
+        ROOT = old
