@@ -22,7 +22,7 @@ from .errors import GuardRailError, IepkitError, InputError, Problem, UnknownCho
 from .fileio import write_atomic
 from .kit import KitInputs, render_kit_html
 from .letters import RenderedLetter, render_letter as _render, to_format
-from .model import COMPARISON_FIELDS, DeadlineRule, Guide, LetterTemplate, Process, State, StateCalendar
+from .model import COMPARISON_FIELDS, DeadlineRule, Guide, LetterTemplate, Process, State, StateCalendar, Withdrawal
 from .plugins import PluginHost
 from .recommend import OPTIONAL as OPTIONAL_ANSWERS
 from .recommend import HELP as QUESTION_HELP
@@ -210,7 +210,7 @@ def to_jsonable(obj: Any) -> Any:
 
 __all__ += ["deadline_rules", "deadline_rule", "deadline_rule_dict", "deadline_rule_text", "deadlines",
             "explain", "explain_text", "calendar_label_problem", "deadlines_ics", "write_ics",
-            "check_filing_limit", "answers_text", "write_answers"]
+            "check_filing_limit", "answers_text", "write_answers", "withdrawn_rules"]
 
 
 def _holidays(st: State):
@@ -244,6 +244,8 @@ def deadlines(case: Case, *, today: _dt.date | None = None) -> _deadlines.Deadli
 def explain(case: Case, rule_id: str, *, today: _dt.date | None = None) -> _deadlines.Deadline:
     """One rule's deadline with its trail; an error says which event it needs if the case lacks it."""
     st = resolve_state(None, case)
+    if rule_id not in _rules(st.code):
+        _refuse_withdrawn(st, rule_id)
     return _deadlines.explain(deadlines(case, today=today), _rules(st.code), rule_id)
 
 
@@ -264,10 +266,25 @@ def deadline_rule_text(rule: DeadlineRule) -> str:
 
 def deadline_rule(state: str, rule_id: str) -> DeadlineRule:
     """One of a state's deadline rules by id; an unknown id lists the valid ones."""
-    rules = _rules(find_state(state).code)
+    st = find_state(state)
+    rules = _rules(st.code)
     if rule_id not in rules:
+        _refuse_withdrawn(st, rule_id)
         raise UnknownChoiceError("deadline rule", rule_id, sorted(rules))
     return rules[rule_id]
+
+
+def withdrawn_rules(state: str) -> list[Withdrawal]:
+    """The federal deadline rules a state says do not apply there, each with its reason and citations."""
+    return list(registry().withdrawn_for(find_state(state).code, "deadline_rules").values())
+
+
+def _refuse_withdrawn(st: State, rule_id: str) -> None:
+    """A clear error for a federal rule the state withdrew: it is not a typo, it does not apply."""
+    w = registry().withdrawn_for(st.code, "deadline_rules").get(rule_id)
+    if w is not None:
+        cites = f" ({'; '.join(c.ref for c in w.cite)})" if w.cite else ""
+        raise IepkitError(f"The federal rule '{rule_id}' does not apply in {st.name}: {w.reason}{cites}")
 
 
 def calendar_label_problem(label: str) -> str | None:

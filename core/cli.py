@@ -579,14 +579,42 @@ def _deadline_rules(api: Any, st: Any, rule_id: str | None, as_json: bool) -> No
         info = api.deadline_rule_dict(rule)
         mark = f" {UNVERIFIED}" if not info["verified"] else ""
         lines += textout.block(info["label"] + mark, [
-            ("How long", info["terms"]), ("Rule", rule.id), ("Sources", "; ".join(info["citations"]))],
-            cols) + [""]
+            ("How long", info["terms"]), ("Rule", rule.id), ("Whose rule", info["origin_label"]),
+            ("Sources", "; ".join(info["citations"]))], cols) + [""]
+    withdrawn = api.withdrawn_rules(st.code)
+    if withdrawn:  # federal rules the state says do not apply there, and why
+        lines += textout.wrap(f"Federal rules that do not apply in {st.name}:", cols)
+        for w in withdrawn:
+            cites = f" ({'; '.join(c.ref for c in w.cite)})" if w.cite else ""
+            lines += textout.wrap(f"{w.id}: {w.reason}{cites}", cols, indent="  ", hang="    ")
+        lines += [""]
     if any(not r.current.verified for r in rules):
         lines += textout.wrap(f"{UNVERIFIED}: could not be confirmed in a primary source. "
                               f"{st.unverified_notice}", cols)
     lines += textout.wrap(f"A rule's note and how days are counted: iepkit deadlines --state {st.code} "
                           "--explain RULE. Your own dates: iepkit deadlines --case my-case.yaml", cols)
     click.echo("\n".join(lines))
+
+
+@cli.command("new-state")
+@click.argument("code")
+@click.option("--name", "name", required=True, metavar="NAME",
+              help="The state's name as people write it; quote a name with spaces.")
+@click.option("-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to create (default: ./iepkit-<name>, in lower case with dashes). "
+                   "It must not exist, or be empty.")
+def new_state(code: str, name: str, folder: Path | None) -> None:
+    """Start a new state plugin: a separate package made from iepkit's state template.
+
+    CODE is the state's two-letter postal code, like AL. The package works at
+    once, with every fact a placeholder marked unverified; its README says how
+    to fill them in, file by file. Nothing is written if anything is wrong.
+    """
+    from .newstate import next_steps, write_new_state
+
+    reg = _registry()
+    new = write_new_state(code, name, folder, installed=[(s.code, s.name) for s in reg.sorted_states()])
+    click.echo("\n".join(next_steps(new)))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

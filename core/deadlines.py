@@ -10,6 +10,7 @@ How days are counted is in COUNTING below; it is printed with every explanation.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -77,6 +78,9 @@ class Deadline:
     skipped: tuple[Skip, ...] = ()
     problem: str | None = None
     chain: tuple[str, ...] = ()
+    #: Where the rule comes from: "federal" or the state's code, and in words.
+    origin: str = ""
+    origin_label: str = ""
 
     @property
     def citations(self) -> list[str]:
@@ -105,6 +109,7 @@ class Deadline:
             "citations": self.citations, "verified": self.verified, "note": self.note,
             "last_reviewed": self.last_reviewed.isoformat(), "chain": list(self.chain),
             "problem": self.problem, "trail": list(self.trail),
+            "origin": self.origin, "origin_label": self.origin_label,
             "skipped": [{"date": d.isoformat(), "reason": r} for d, r in self.skipped],
         }
 
@@ -302,7 +307,10 @@ class _Run:
         """The rule's deadline (computed once), or None when its event is missing."""
         if rule_id not in self.done:
             self.done[rule_id] = None  # a loop ends here instead of recursing forever
-            self.done[rule_id] = self._compute(self.rules[rule_id])
+            rule = self.rules[rule_id]
+            found = self._compute(rule)
+            self.done[rule_id] = found and dataclasses.replace(found, origin=rule.origin,
+                                                               origin_label=rule.origin_label)
         return self.done[rule_id]
 
     def _compute(self, rule: DeadlineRule) -> Deadline | None:
@@ -422,7 +430,7 @@ def explain(report: DeadlineReport, rules: Mapping[str, DeadlineRule], rule_id: 
 def format_explanation(d: Deadline) -> str:
     """The trail as numbered plain-language steps, with sources and the counting rules."""
     mark = f" {UNVERIFIED}" if not d.verified else ""
-    lines = [f"{d.rule}: {d.label}{mark}", ""]
+    lines = [f"{d.rule}: {d.label}{mark}"] + ([f"{d.origin_label}."] if d.origin_label else []) + [""]
     lines += [f"{i}. {step}" for i, step in enumerate(d.trail, 1)]
     lines += ["", f"Sources: {'; '.join(d.citations)}",
               f"Last reviewed: {d.last_reviewed.isoformat()}", "", f"Note: {d.note}", "", COUNTING]
@@ -460,8 +468,8 @@ def _version_dict(v: RuleVersion) -> dict[str, Any]:
 
 def rule_as_dict(rule: DeadlineRule) -> dict[str, Any]:
     """JSON-ready data for a rule: its newest version's terms, and every version it has had."""
-    return {"rule": rule.id, **_version_dict(rule.current),
-            "versions": [_version_dict(v) for v in rule.versions]}
+    return {"rule": rule.id, **_version_dict(rule.current), "origin": rule.origin,
+            "origin_label": rule.origin_label, "versions": [_version_dict(v) for v in rule.versions]}
 
 
 def format_rule(rule: DeadlineRule) -> str:
@@ -471,8 +479,8 @@ def format_rule(rule: DeadlineRule) -> str:
     start = v.trigger_rule or v.trigger or ""
     what = (f"the day the rule {v.trigger_rule} ends" if v.trigger_rule
             else f"the event {start} ({EVENT_TYPES.get(start, '')})")
-    lines = [f"{rule.id}: {v.label}{mark}", "",
-             f"How long: {describe_terms(v)}.", f"Starts from: {what}."]
+    lines = [f"{rule.id}: {v.label}{mark}"] + ([f"{rule.origin_label}."] if rule.origin_label else []) + [
+        "", f"How long: {describe_terms(v)}.", f"Starts from: {what}."]
     for old in rule.versions:
         if len(rule.versions) > 1 and old is not v:
             since = old.effective_from.isoformat() if old.effective_from else "(no start date)"

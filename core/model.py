@@ -9,7 +9,11 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
+
+#: The origin of an item that comes from the built-in federal layer (IDEA,
+#: 34 CFR Part 300) rather than from a state: see ``iepkit.layers``.
+FEDERAL = "federal"
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,10 @@ class Process:
     letter: str | None = None
     #: Deadline rule ids on this path, for its action plan (e.g. state-complaint-decision).
     deadline_rules: tuple[str, ...] = ()
+    #: Which layer it comes from: FEDERAL, or the state's code (set by the registry).
+    origin: str = ""
+    #: True when the state changed only some fields of the federal item (an Amendment).
+    amended: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,6 +153,8 @@ class LetterElement:
     phrase: str | None = None
     verified: bool = True
     when: str | None = None
+    #: FEDERAL for an element the state's letter inherits from the federal letter of its id.
+    origin: str = ""
 
     def applies(self, case: object | None) -> bool:
         """Whether the element is required for this case (always, in a blank form)."""
@@ -167,6 +177,8 @@ class LetterTemplate:
     last_reviewed: _dt.date | None = None
     #: The deadline rule that limits when this letter may be filed (a guard rail).
     filing_limit_rule: str | None = None
+    origin: str = ""
+    amended: bool = False
 
 
 #: The kinds of guide a state can register.
@@ -270,6 +282,12 @@ class DeadlineRule:
     id: str
     state: str
     versions: tuple[RuleVersion, ...]
+    #: FEDERAL (inherited as is) or the state's code (its own rule, or a federal
+    #: rule it amended: then ``amended`` is True). Set by the registry.
+    origin: str = ""
+    amended: bool = False
+    #: The origin in words for people ("Federal rule (IDEA), used in Mississippi").
+    origin_label: str = ""
 
     @property
     def current(self) -> RuleVersion:
@@ -372,3 +390,31 @@ class RecommendCriteria:
     options: tuple[Option, ...]
     combinations: tuple[Combination, ...] = ()
     id: str = "criteria"
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A state's partial change to an inherited federal item, by id (OpenFisca-reform style).
+
+    Registered through the same hook as the item it changes. ``changes`` maps
+    field names to new values: for a deadline rule, RuleVersion fields applied
+    to every federal version (``{"verified": False, "note": ...}``); for a
+    process, Process fields, with ``facts`` merged key by key. ``source`` says
+    where it was written ("…/deadlines.yaml [3]"), for error messages.
+    """
+
+    id: str
+    state: str
+    changes: Mapping[str, Any]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A state's statement that an inherited federal item does not apply there, and why."""
+
+    id: str
+    state: str
+    reason: str
+    cite: tuple[Citation, ...] = ()
+    source: str = ""

@@ -18,8 +18,12 @@ import pluggy
 from . import hookspecs
 
 ENTRY_POINT_GROUP = "iepkit"
-#: Comma-separated plugin names: load only these (empty: load none).
+#: Comma-separated plugin names: load only these (empty: load none). The
+#: federal layer is loaded whatever it says: a state without it is incomplete.
 LOAD_ENV = "IEPKIT_LOAD_PLUGINS"
+#: The built-in plugin that registers the federal layer (IDEA), the way llm
+#: registers its own default models as a plugin. It registers no state.
+FEDERAL_PLUGIN = "federal"
 
 
 @dataclass
@@ -57,7 +61,7 @@ class PluginHost:
             only = [n.strip() for n in os.environ[LOAD_ENV].split(",") if n.strip()]
         wanted = set(only) if only is not None else None
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-            if wanted is not None and ep.name not in wanted:
+            if wanted is not None and ep.name not in wanted and ep.name != FEDERAL_PLUGIN:
                 continue
             if ep.name in self.infos:
                 continue  # the same distribution found twice on sys.path
@@ -73,6 +77,11 @@ class PluginHost:
                 self.infos[ep.name] = info
                 continue
             self._register(module, info)
+        if FEDERAL_PLUGIN not in self.infos:
+            # An install whose entry points predate the federal layer: it is part of
+            # the core, so it is loaded directly.
+            from . import federal
+            self._register(federal, PluginInfo(name=FEDERAL_PLUGIN, package=federal.__name__))
 
     def add_plugin(self, plugin: object, name: str, package: str | None = None,
                    version: str | None = None) -> PluginInfo:

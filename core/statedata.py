@@ -11,7 +11,7 @@ the file and the key, which the plugin host reports as that plugin's failure.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from .model import (COMPARISON_FIELDS, DEADLINE_UNITS, GUIDE_KINDS, RELATIONSHIP
                     Combination, Contact, DeadlineRule, FilingLimit, FillIn, Guide, GuideSection,
                     HolidayChange, LetterElement, LetterTemplate, Option, Process, RecommendCriteria,
                     RuleVersion, State, StateCalendar, Statement, Weight)
+from .model import FEDERAL, Amendment, Withdrawal
 from .yamlio import load_yaml_file
 
 
@@ -253,8 +254,61 @@ def _overlap(a: RuleVersion, b: RuleVersion) -> bool:
 class StateFolder:
     """The data folder of one state plugin, loaded lazily and validated."""
 
-    def __init__(self, folder: str | Path):
+    def __init__(self, folder: str | Path, code: str | None = None):
         self.folder = Path(folder)
+        #: Given for the federal layer (FEDERAL), which has no state.yaml.
+        self._code = code
+
+    @property
+    def code(self) -> str:
+        """The state's code, or FEDERAL for the federal layer's folder."""
+        return self._code or self.state.code
+
+    def _load_layered(self, name: str, spec: s.ListOf, amend: s.Record,
+                      optional: bool = False) -> tuple[list[Any], list[Any]]:
+        """A list file whose entries may also amend (``amends: federal``) or withdraw a federal item.
+
+        Returns the checked entries (amendments and withdrawals as None, so an
+        entry keeps its index in messages) and the Amendment/Withdrawal objects.
+        """
+        path = self.folder / name
+        if optional and not path.exists():
+            return [], []
+        raw = load_yaml_file(path)
+        spec = s.ListOf(min_items=spec.min_items, item=_LayeredEntry(full=spec.item, amend=amend))
+        value, problems = s.check(spec, raw)
+        if problems:
+            raise InputError(str(path), problems)
+        if self.code == FEDERAL and any(isinstance(d, tuple) for d in value):
+            raise InputError(str(path), [Problem("amends", "the federal layer cannot amend or withdraw itself")])
+        entries, changes = [], []
+        for i, d in enumerate(value):
+            if isinstance(d, tuple):
+                entries.append(None)
+                changes.append(_layer_change(d, self.code, f"{path} [{i}]"))
+            else:
+                entries.append(d)
+        return entries, changes
+
+    def _layer_problems(self, kind: str, own: dict[str, Any], changes: list[Any]) -> list[Problem]:
+        """The state's items merged with the federal layer, as the registry will: what fails."""
+        from .deadlines import rule_problems  # the engine's check of triggers, chains and loops
+
+        if self.code == FEDERAL:
+            return rule_problems(own) if kind == "deadline_rules" else []
+        from .federal import DATA as FEDERAL_DATA
+        from .layers import LayerError, merge
+
+        federal = {x.id: x for x in getattr(FEDERAL_DATA, kind)}
+        try:
+            merged, _ = merge(kind, federal, own, changes, self.code)
+        except LayerError as exc:
+            text = str(exc)
+            where, _, message = text.partition(": ") if exc.change and exc.change.source else ("", "", text)
+            return [Problem(where.rsplit(" ", 1)[-1] if where else kind, message)]
+        if kind == "deadline_rules":
+            return rule_problems(merged)
+        return []
 
     def _load(self, name: str, spec: s.Field, optional: bool = False) -> Any:
         path = self.folder / name
@@ -298,13 +352,20 @@ class StateFolder:
                              removals=changes("removals"), cite=d.get("cite", ()), note=d.get("note"))
 
     @cached_property
-    def processes(self) -> list[Process]:
-        code = self.state.code
-        return [Process(id=p["id"], state=code, name=p["name"], summary=p["summary"],
-                        facts={k: _to_statement(v) for k, v in p["facts"].items()},
-                        steps=tuple(_to_statement(x) for x in p.get("steps", [])),
-                        letter=p.get("letter"), deadline_rules=tuple(p.get("deadline_rules", ())))
-                for p in self._load("processes.yaml", PROCESS_SCHEMA)]
+    def processes(self) -> list[Process | Amendment | Withdrawal]:
+        """processes.yaml: the state's processes, then its amendments and withdrawals of federal ones."""
+        code = self.code
+        entries, changes = self._load_layered("processes.yaml", PROCESS_SCHEMA, PROCESS_AMEND_SCHEMA,
+                                              optional=code == FEDERAL)
+        own = [Process(id=p["id"], state=code, name=p["name"], summary=p["summary"],
+                       facts={k: _to_statement(v) for k, v in p["facts"].items()},
+                       steps=tuple(_to_statement(x) for x in p.get("steps", [])),
+                       letter=p.get("letter"), deadline_rules=tuple(p.get("deadline_rules", ())))
+               for p in entries if p is not None]
+        problems = self._layer_problems("processes", {p.id: p for p in own}, changes)
+        if problems:
+            raise InputError(str(self.folder / "processes.yaml"), problems)
+        return [*own, *changes]
 
     @cached_property
     def letters(self) -> list[LetterTemplate]:
@@ -363,16 +424,18 @@ class StateFolder:
         return RecommendCriteria(state=self.state.code, options=options, combinations=combos)
 
     @cached_property
-    def deadline_rules(self) -> list[DeadlineRule]:
-        """deadlines.yaml (optional) as DeadlineRules, each with all its versions."""
-        from .deadlines import rule_problems  # the engine's own check of triggers, chains and loops
-
-        code = self.state.code
+    def deadline_rules(self) -> list[DeadlineRule | Amendment | Withdrawal]:
+        """deadlines.yaml (optional) as DeadlineRules, each with all its versions, then the
+        state's amendments and withdrawals of federal rules."""
+        code = self.code
         path = self.folder / "deadlines.yaml"
-        entries = self._load("deadlines.yaml", DEADLINE_SCHEMA, optional=True)
+        entries, changes = self._load_layered("deadlines.yaml", DEADLINE_SCHEMA, DEADLINE_AMEND_SCHEMA,
+                                              optional=True)
         problems: list[Problem] = []
         grouped: dict[str, list[tuple[int, RuleVersion]]] = {}
         for i, d in enumerate(entries):
+            if d is None:  # an amendment or withdrawal of a federal rule
+                continue
             found = _version_problems(i, d)
             problems += found
             if found:
@@ -397,8 +460,72 @@ class StateFolder:
                                                 f"at [{j}]; expected effective dates that do not overlap"))
         rules = {rid: DeadlineRule(id=rid, state=code, versions=tuple(v for _, v in vs))
                  for rid, vs in grouped.items()}
-        if not problems:
-            problems = rule_problems(rules)
+        if not problems:  # chains and loops, checked on the rules merged with the federal layer
+            problems = self._layer_problems("deadline_rules", rules, changes)
         if problems:
             raise InputError(str(path), problems)
-        return list(rules.values())
+        return [*rules.values(), *changes]
+
+
+# -- layers: amending or withdrawing a federal item (see iepkit.layers) -----------
+
+def _amend_schema(full: s.Record, keys: tuple[str, ...], **extra: s.Field) -> s.Record:
+    """An entry that changes only some fields of the federal item with its id."""
+    fields: dict[str, s.Field] = {"id": s.Id(label="the id of the federal item it changes", required=True),
+                                  "amends": s.Choice(label="what it changes", required=True, choices=(FEDERAL,))}
+    for key in keys:
+        fields[key] = replace(full.fields[key], required=False)
+    fields.update(extra)
+    return s.Record(fields=fields)
+
+
+#: `- {id: ..., amends: federal, verified: no, note: ...}` in deadlines.yaml: the fields
+#: given replace the federal rule's in every version. To change its trigger or dates,
+#: write the whole rule instead (an override).
+DEADLINE_AMEND_SCHEMA = _amend_schema(
+    DEADLINE_SCHEMA.item, ("label", "count", "unit", "direction", "trigger_is_day_one", "roll_forward",
+                           "holidays_count", "cite", "verified", "last_reviewed", "note"))
+
+#: In processes.yaml: the fields given replace the federal process's; `facts` are
+#: merged row by row, so a state writes only the rows it words differently.
+PROCESS_AMEND_SCHEMA = _amend_schema(
+    PROCESS_SCHEMA.item, ("name", "summary", "letter", "steps", "deadline_rules"),
+    facts=s.Record(label="the rows it words differently", fields={k: _statement(False) for k in COMPARISON_FIELDS}))
+
+#: `- {id: ..., withdraw: "why it does not apply", cite: [...]}`: the federal item is dropped.
+WITHDRAW_SCHEMA = s.Record(fields={
+    "id": s.Id(label="the id of the federal item that does not apply", required=True),
+    "withdraw": s.Text(label="why it does not apply in this state", required=True),
+    "cite": CiteField(label="the state's rule that replaces or excludes it"),
+})
+
+
+@dataclass
+class _LayeredEntry(s.Field):
+    """One entry of a layered list: a full item, an amendment (``amends``) or a withdrawal (``withdraw``)."""
+
+    full: s.Field = field(default_factory=s.Field)
+    amend: s.Field = field(default_factory=s.Field)
+
+    def check(self, value, path, problems):
+        if isinstance(value, dict) and "withdraw" in value:
+            checked = WITHDRAW_SCHEMA.check(value, path, problems)
+            return ("withdraw", checked) if checked else None
+        if isinstance(value, dict) and "amends" in value:
+            checked = self.amend.check(value, path, problems)
+            return ("amend", checked) if checked else None
+        return self.full.check(value, path, problems)
+
+
+def _layer_change(entry: tuple[str, dict[str, Any]], code: str, source: str) -> Amendment | Withdrawal:
+    how, d = entry
+    if how == "withdraw":
+        return Withdrawal(id=d["id"], state=code, reason=d["withdraw"], cite=d.get("cite", ()), source=source)
+    changes = {k: v for k, v in d.items() if k not in ("id", "amends")}
+    if "facts" in changes:
+        changes["facts"] = {k: _to_statement(v) for k, v in changes["facts"].items()}
+    if "steps" in changes:
+        changes["steps"] = tuple(_to_statement(x) for x in changes["steps"])
+    if "deadline_rules" in changes:
+        changes["deadline_rules"] = tuple(changes["deadline_rules"])
+    return Amendment(id=d["id"], state=code, changes=changes, source=source)

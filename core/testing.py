@@ -220,11 +220,12 @@ class StateConformance:
     def _iepkit_state_loaded(self):
         """Use the registry for this class; fail every test with the loader's reason if the
         state did not load."""
-        if self.extra_plugins:
-            cls = type(self)
-            if cls not in StateConformance._registries:
-                StateConformance._registries[cls] = api.load_registry(extra_plugins=self.extra_plugins)
-            api.set_registry(StateConformance._registries[cls])
+        # Loaded once per class: every check reads the same plugins, and loading is slow.
+        cls = type(self)
+        if cls not in StateConformance._registries:
+            StateConformance._registries[cls] = (api.load_registry(extra_plugins=self.extra_plugins)
+                                                 if self.extra_plugins else api.load_registry())
+        api.set_registry(StateConformance._registries[cls])
         problem = load_problem(self.state)
         if problem:
             pytest.fail(problem, pytrace=False)
@@ -232,6 +233,17 @@ class StateConformance:
 
     def _case(self):
         return api.load_case(self.sample_case) if self.sample_case else synthetic_case(self.state)
+
+    _pdfs: ClassVar[dict[tuple[type, str, str], str]] = {}
+
+    def _pdf_text(self, letter_id: str, case: Any) -> str:
+        """The text of a letter's PDF (without the notes page), blank when ``case`` is None.
+        Kept per class: PDFs are slow to make and several checks read the same one."""
+        key = (type(self), letter_id, case.source if case is not None else "")
+        if key not in StateConformance._pdfs:
+            kwargs = {"case": case} if case is not None else {"state": self.state}
+            StateConformance._pdfs[key] = pdf_text(api.render_letter(letter_id, fmt="pdf", notes=False, **kwargs))
+        return StateConformance._pdfs[key]
 
     def _cases(self) -> list[Any]:
         cases = [synthetic_case(self.state)]
@@ -282,7 +294,7 @@ class StateConformance:
     def test_filled_letters_contain_every_required_element(self):
         for case in self._cases():
             for letter in api.letters(self.state):
-                text = pdf_text(api.render_letter(letter.id, case=case, fmt="pdf", notes=False))
+                text = self._pdf_text(letter.id, case)
                 where = f"{letter.id} filled from {case.source}"
                 for element in letter.elements:
                     if not element.applies(case):
@@ -300,15 +312,17 @@ class StateConformance:
         for letter in api.letters(self.state):
             for fmt in LETTER_FORMATS:
                 for label, kwargs in (("blank form", {"state": self.state}), ("synthetic case", {"case": case})):
-                    out = api.render_letter(letter.id, fmt=fmt, **kwargs)
-                    assert out, f"{letter.id} as {fmt} ({label}) is empty"
-                    text = pdf_text(out) if fmt == "pdf" else str(out)
+                    if fmt == "pdf":
+                        text = self._pdf_text(letter.id, kwargs.get("case"))
+                    else:
+                        text = str(api.render_letter(letter.id, fmt=fmt, **kwargs))
+                    assert text.strip(), f"{letter.id} as {fmt} ({label}) is empty"
                     for junk in ("None", "Undefined", "{{", "{%"):
                         assert junk not in text, f"{letter.id} as {fmt} ({label}): the template printed {junk!r}"
 
     def test_blank_pdf_forms_hold_every_required_phrase(self):
         for letter in api.letters(self.state):
-            text = pdf_text(api.render_letter(letter.id, state=self.state, fmt="pdf", notes=False))
+            text = self._pdf_text(letter.id, None)
             assert "____" in text, f"{letter.id}: a blank form needs fill-in lines"
             for element in letter.elements:
                 if element.phrase and element.when is None:

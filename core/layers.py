@@ -1,0 +1,139 @@
+"""Layers of law: the federal base and a state on top, merged item by item.
+
+The built-in federal plugin (``iepkit.federal``) registers IDEA's deadline
+rules, process facts and (later) letters through the same hooks as a state,
+with ``state=FEDERAL``. For each state the registry merges, by id:
+
+- a federal item the state does not mention is **inherited** as is
+  (origin ``FEDERAL``);
+- a state item with the same id **overrides** it, in the federal item's place,
+  with the state's own citation (origin: the state's code);
+- an ``Amendment`` changes only some fields (``verified``, ``note``...) of the
+  federal item: it stays the federal rule, marked as the state's (``amended``);
+- a ``Withdrawal`` removes it, with the state's reason;
+- a state item with a new id is an **addition**, after the federal items.
+
+One function does it, used by the registry for the view and by
+``iepkit.statedata`` to check a state's files when they load.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Iterable, Mapping
+
+from .model import FEDERAL, Amendment, DeadlineRule, LetterElement, LetterTemplate, Process, Withdrawal
+
+#: What a kind of item is called in messages.
+KIND_WORDS = {"deadline_rules": "deadline rule", "processes": "process", "letters": "letter",
+              "guides": "guide", "recommend_criteria": "recommender criteria"}
+
+
+class LayerError(Exception):
+    """A state changes or withdraws an item the federal layer does not have, or twice."""
+
+    def __init__(self, message: str, change: Amendment | Withdrawal | None = None):
+        super().__init__(message)
+        self.change = change
+
+
+def _where(change: Amendment | Withdrawal) -> str:
+    return f"{change.source}: " if change.source else ""
+
+
+def amend(item: Any, changes: Mapping[str, Any]) -> Any:
+    """``item`` with ``changes`` applied: a rule's versions each get them; a process's facts merge by key."""
+    if isinstance(item, DeadlineRule):
+        return replace(item, versions=tuple(replace(v, **changes) for v in item.versions))
+    updates = dict(changes)
+    if isinstance(item, Process) and "facts" in updates:
+        updates["facts"] = {**item.facts, **updates["facts"]}
+    if isinstance(item, LetterTemplate) and "elements" in updates:
+        updates["elements"] = merge_elements(item.elements, updates["elements"], item.state)
+    return replace(item, **updates)
+
+
+def merge_elements(federal: Iterable[LetterElement], own: Iterable[LetterElement],
+                   code: str) -> tuple[LetterElement, ...]:
+    """A state letter's required elements on top of the federal letter's, by element id.
+
+    A federal element keeps its place unless the state's letter has one with the
+    same id; the state's other elements follow. A required element cannot be
+    withdrawn: federal law requires it.
+    """
+    own = list(own)
+    mine = {e.id: e for e in own}
+    out = [replace(mine[e.id], origin=mine[e.id].origin or code) if e.id in mine else replace(e, origin=FEDERAL)
+           for e in federal]
+    seen = {e.id for e in federal}
+    out += [replace(e, origin=e.origin or code) for e in own if e.id not in seen]
+    return tuple(out)
+
+
+def origin_label(origin: str, amended: bool, state_name: str) -> str:
+    """Where a rule comes from, in plain words for a parent."""
+    if origin == FEDERAL:
+        return f"Federal rule, used in {state_name}"
+    if amended:
+        return f"Federal rule, adjusted for {state_name}"
+    return f"{state_name} rule"
+
+
+def merge(kind: str, federal: Mapping[str, Any], own: Mapping[str, Any],
+          changes: Iterable[Amendment | Withdrawal], code: str,
+          state_name: str = "") -> tuple[dict[str, Any], dict[str, Withdrawal]]:
+    """The state's merged items of one kind, in order, and what it withdrew (by id).
+
+    ``own`` are the state's full items (overrides and additions) in its order.
+    Raises LayerError naming the source and id of a change the federal layer
+    cannot take.
+    """
+    what = KIND_WORDS.get(kind, kind)
+    amendments: dict[str, Amendment] = {}
+    withdrawn: dict[str, Withdrawal] = {}
+    for change in changes:
+        if change.id not in federal:
+            verb = "withdraws" if isinstance(change, Withdrawal) else "amends"
+            raise LayerError(f"{_where(change)}{verb} the federal {what} '{change.id}', but the federal layer "
+                             f"has no {what} with that id", change)
+        if change.id in amendments or change.id in withdrawn or change.id in own:
+            raise LayerError(f"{_where(change)}the federal {what} '{change.id}' is overridden, amended or "
+                             "withdrawn more than once; expected one entry for it", change)
+        if isinstance(change, Withdrawal):
+            withdrawn[change.id] = change
+        else:
+            amendments[change.id] = change
+    out: dict[str, Any] = {}
+    for item_id, item in federal.items():
+        if item_id in withdrawn:
+            continue
+        if item_id in own:
+            mine = own[item_id]
+            if isinstance(mine, LetterTemplate) and isinstance(item, LetterTemplate):
+                mine = replace(mine, elements=merge_elements(item.elements, mine.elements, code))
+            out[item_id] = _mark(mine, code, code, False, state_name)
+        elif item_id in amendments:
+            out[item_id] = _mark(amend(replace(item, state=code), amendments[item_id].changes),
+                                 code, code, True, state_name)
+        else:
+            out[item_id] = _mark(item, code, FEDERAL, False, state_name)
+    for item_id, item in own.items():
+        if item_id not in federal:
+            out[item_id] = _mark(item, code, code, False, state_name)
+    return out, withdrawn
+
+
+def _mark(item: Any, code: str, origin: str, amended: bool, state_name: str) -> Any:
+    """The item as the state's, with its origin recorded (on types that carry one)."""
+    fields = getattr(item, "__dataclass_fields__", {})
+    updates: dict[str, Any] = {}
+    if "state" in fields:
+        updates["state"] = code
+    if "origin" in fields:
+        updates["origin"] = origin
+    if "amended" in fields:
+        updates["amended"] = amended
+    if "origin_label" in fields:
+        updates["origin_label"] = origin_label(origin, amended, state_name or code)
+    if isinstance(item, LetterTemplate) and origin != FEDERAL:
+        updates["elements"] = tuple(e if e.origin else replace(e, origin=code) for e in item.elements)
+    return replace(item, **updates) if updates else item
