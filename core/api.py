@@ -90,7 +90,10 @@ def resolve_state(state: str | None, case: Case | None) -> State:
         reg.require_state()
         if len(reg.states) == 1:
             return next(iter(reg.states.values()))
-        raise UnknownChoiceError("state", "(none given)", [f"{s.code} ({s.name})" for s in reg.sorted_states()])
+        # Never a default: a letter or deadline for the wrong state is worse than a question.
+        listed = ", ".join(f"{s.code} ({s.name})" for s in reg.sorted_states())
+        raise IepkitError(f"No state was given, and more than one is installed: {listed}. "
+                          "Name one with --state, or use a case file (it names its state).")
     return find_state(state)
 
 

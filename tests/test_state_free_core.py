@@ -144,3 +144,50 @@ def test_the_state_word_scan_finds_a_word_in_code_but_not_in_comments(tmp_path):
         assert state_word_hits([code, tpl], set(KNOWN_STATE_WORDS)) == ["x.py: IEP Committee", "x.html: TEA"]
     finally:
         ROOT = old
+
+
+# -- two states installed: no silent default -------------------------------------------------
+
+NEEDS_A_STATE = [
+    ["letters"], ["processes"], ["compare"], ["guides"], ["deadlines"],
+    ["letter", "mediation-request", "-o", "{out}/x.pdf"], ["kit", "-o", "{out}/kit.pdf"],
+    ["recommend", "--answers", "{out}/answers.yaml"],
+]
+
+
+@pytest.fixture
+def two_states(tmp_path):
+    from fictional_state import ZedlandPlugin
+
+    reg = api.load_registry(only=["mississippi"], extra_plugins=[("zedland", ZedlandPlugin(tmp_path / "zz"))])
+    assert {"MS", "ZZ"} <= set(reg.states) and not reg.host.broken, reg.host.warnings()
+    api.set_registry(reg)
+    yield reg
+    api.set_registry(None)
+
+
+@pytest.mark.parametrize("args", NEEDS_A_STATE, ids=lambda a: a[0] if a[0] != "letter" else "letter-x")
+def test_with_two_states_a_command_without_state_or_case_names_both_and_exits_2(two_states, tmp_path, args):
+    from click.testing import CliRunner
+
+    from iepkit.cli import cli as main
+
+    (tmp_path / "answers.yaml").write_text("school_willing_to_talk: yes\nrelationship: working\n"
+                                           "bad_faith_evidence: no\nwant_formal_finding: no\nissues: [placement]\n",
+                                           encoding="utf-8")
+    result = CliRunner().invoke(main, [a.format(out=tmp_path) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "MS (Mississippi)" in result.output and "ZZ (Zedland)" in result.output
+    assert "--state" in result.output
+    assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "kit.pdf").exists()
+
+
+def test_with_two_states_naming_one_works(two_states):
+    from click.testing import CliRunner
+
+    from iepkit.cli import cli as main
+
+    result = CliRunner().invoke(main, ["letters", "--state", "zz"])
+    assert result.exit_code == 0, result.output
+    assert "mediation-request" in result.output
