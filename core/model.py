@@ -130,6 +130,10 @@ class Process:
     letter: str | None = None
     #: Deadline rule ids on this path, for its action plan (e.g. state-complaint-decision).
     deadline_rules: tuple[str, ...] = ()
+    #: The id of the state's contact that receives this process's request or complaint:
+    #: the kit's "Where to send it" prints its name and address. None: the agency's
+    #: mailing address for mediation and state complaints, nothing for the others.
+    send_to: str | None = None
     #: Which layer it comes from: FEDERAL, or the state's code (set by the registry).
     origin: str = ""
     #: True when the state changed only some fields of the federal item (an Amendment).

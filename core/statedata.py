@@ -117,6 +117,7 @@ PROCESS_SCHEMA = s.ListOf(min_items=1, item=s.Record(fields={
     "facts": s.Record(required=True, fields={k: _statement() for k in COMPARISON_FIELDS}),
     "steps": s.ListOf(item=_statement()),
     "deadline_rules": s.ListOf(item=s.Id()),
+    "send_to": s.Id(label="the id of the contact that receives the request, for the kit's 'Where to send it'"),
 }))
 
 LETTER_SCHEMA = s.ListOf(min_items=1, item=s.Record(fields={
@@ -360,7 +361,8 @@ class StateFolder:
         own = [Process(id=p["id"], state=code, name=p["name"], summary=p["summary"],
                        facts={k: _to_statement(v) for k, v in p["facts"].items()},
                        steps=tuple(_to_statement(x) for x in p.get("steps", [])),
-                       letter=p.get("letter"), deadline_rules=tuple(p.get("deadline_rules", ())))
+                       letter=p.get("letter"), deadline_rules=tuple(p.get("deadline_rules", ())),
+                       send_to=p.get("send_to"))
                for p in entries if p is not None]
         problems = self._layer_problems("processes", {p.id: p for p in own}, changes)
         if problems:
@@ -489,7 +491,7 @@ DEADLINE_AMEND_SCHEMA = _amend_schema(
 #: In processes.yaml: the fields given replace the federal process's; `facts` are
 #: merged row by row, so a state writes only the rows it words differently.
 PROCESS_AMEND_SCHEMA = _amend_schema(
-    PROCESS_SCHEMA.item, ("name", "summary", "letter", "steps", "deadline_rules"),
+    PROCESS_SCHEMA.item, ("name", "summary", "letter", "steps", "deadline_rules", "send_to"),
     facts=s.Record(label="the rows it words differently", fields={k: _statement(False) for k in COMPARISON_FIELDS}))
 
 #: `- {id: ..., withdraw: "why it does not apply", cite: [...]}`: the federal item is dropped.

@@ -190,3 +190,13 @@ def test_texas_ships_the_scenarios_the_issue_asks_for():
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_texas_scenario(path):
     assert check_scenario(path) == []
+
+
+def test_texas_writes_only_what_differs_from_the_federal_layer():
+    rule = api.deadline_rule
+    assert rule("TX", "due-process-limit").origin == "TX" and not rule("TX", "due-process-limit").amended
+    assert rule("TX", "reevaluation").origin == "federal"
+    civil = rule("TX", "civil-action-limit")
+    assert civil.origin == "TX" and civil.amended and not civil.current.verified
+    assert rule("TX", "evidence-disclosure").amended
+    assert any("89.1180(a)" in str(c) for c in rule("TX", "evidence-disclosure").current.cite)
