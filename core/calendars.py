@@ -119,6 +119,9 @@ class SchoolCalendar:
     last_day: _dt.date
     breaks: tuple[SchoolBreak, ...] = ()
     closures: frozenset[_dt.date] = frozenset()
+    #: School days the student missed, as the case records them. Only rules that
+    #: say so (``extend_for_absences``, ``near_school_year_end``) look at them.
+    absences: frozenset[_dt.date] = frozenset()
 
     def why_not_school_day(self, day: _dt.date, direction: str) -> str | None:
         """None for a school day; otherwise the reason. Raises past the calendar's ends.
@@ -146,6 +149,19 @@ class SchoolCalendar:
             return WEEKEND
         return None
 
+    def school_days(self, after: _dt.date, through: _dt.date) -> list[_dt.date]:
+        """The school days after ``after`` up to and including ``through``, within this calendar."""
+        day, out = max(after, self.first_day - ONE_DAY), []
+        while day < min(through, self.last_day):
+            day += ONE_DAY
+            if self.why_not_school_day(day, "after") is None:
+                out.append(day)
+        return out
+
+    def absences_between(self, after: _dt.date, through: _dt.date) -> list[_dt.date]:
+        """The recorded absences after ``after`` up to and including ``through``, in date order."""
+        return sorted(d for d in self.absences if after < d <= through)
+
 
 def school_calendar_from_case(data: dict[str, Any] | None, source: str) -> SchoolCalendar | None:
     """The case's ``school_calendar`` as a SchoolCalendar, checking that its dates make sense."""
@@ -163,8 +179,37 @@ def school_calendar_from_case(data: dict[str, Any] | None, source: str) -> Schoo
         breaks.append(SchoolBreak(brk["start"], brk["end"], brk.get("name") or "school break"))
     if problems:
         raise InputError(source, problems)
-    return SchoolCalendar(first_day=first, last_day=last, breaks=tuple(breaks),
-                          closures=frozenset(data.get("closures", [])))
+    calendar = SchoolCalendar(first_day=first, last_day=last, breaks=tuple(breaks),
+                              closures=frozenset(data.get("closures", [])))
+    absences = _absences(calendar, data.get("absences", []), problems)
+    if problems:
+        raise InputError(source, problems)
+    return SchoolCalendar(first_day=first, last_day=last, breaks=calendar.breaks, closures=calendar.closures,
+                          absences=absences)
+
+
+def _absences(calendar: SchoolCalendar, days: list[_dt.date], problems: list[Problem]) -> frozenset[_dt.date]:
+    """The student's absences, each a school day of this calendar and listed once.
+
+    A day outside the school year or with no school cannot be an absence, and a
+    day listed twice would be counted once: both are typing mistakes a count
+    that extends a legal deadline must not pass over. Messages name the entry,
+    never the date.
+    """
+    seen: dict[_dt.date, int] = {}
+    for i, day in enumerate(days):
+        where = f"school_calendar.absences[{i}]"
+        if day < calendar.first_day or day > calendar.last_day:
+            problems.append(Problem(where, "is outside the school year (first_day to last_day); "
+                                           "expected a school day the student missed"))
+        elif calendar.why_not_school_day(day, "after") is not None:
+            problems.append(Problem(where, "is not a school day in this calendar (a weekend, a break or a "
+                                           "closure); expected a school day the student missed"))
+        elif day in seen:
+            problems.append(Problem(where, f"is the same day as absences[{seen[day]}]; list each day once"))
+        else:
+            seen[day] = i
+    return frozenset(seen)
 
 
 def count_days(start: _dt.date, n: int, direction: str,

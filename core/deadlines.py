@@ -19,7 +19,8 @@ from .calendars import (CalendarTooShort, HolidayCalendar, SchoolCalendar, Skip,
                         count_days, group_skips)
 from .errors import IepkitError, InputError, Problem, UnknownChoiceError
 from .events import EVENT_TYPES, canonical_event
-from .model import DEADLINE_UNITS, Citation, DeadlineRule, RuleVersion
+from .model import (DEADLINE_UNITS, AbsenceExtension, Citation, DeadlineRule, NearSchoolYearEnd,
+                    RuleVersion)
 
 COUNTING = (
     'How days are counted: "N days after X" is X + N, with X as day 0, unless the rule says the day '
@@ -38,6 +39,9 @@ STATUSES = ("overdue", "due-today", "upcoming", "needs-school-calendar", "not-in
 
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Not calendar.month_name: that follows the locale.
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
 
 
 def fmt(day: _dt.date) -> str:
@@ -149,6 +153,7 @@ def rule_problems(rules: Mapping[str, DeadlineRule]) -> list[Problem]:
                                         + ", ".join(EVENT_TYPES)))
             if v.trigger_rule is not None and v.trigger_rule not in rules:
                 problems.append(Problem(f"{rid}.trigger_rule", "names a rule that is not defined"))
+            problems += [Problem(f"{rid}.{key}", text) for key, text in school_year_problems(v)]
     for rid in rules:
         seen, current = [rid], rules[rid].trigger_rule
         while current in rules:
@@ -159,6 +164,30 @@ def rule_problems(rules: Mapping[str, DeadlineRule]) -> list[Problem]:
             seen.append(current)
             current = rules[current].trigger_rule
     return problems
+
+
+def school_year_problems(v: RuleVersion) -> list[tuple[str, str]]:
+    """(key, what is wrong) for a version's extend_for_absences and near_school_year_end.
+
+    Both need the school calendar and count forward from the trigger, so they
+    only make sense for school days counted after. statedata checks the same
+    things in deadlines.yaml, naming the entry.
+    """
+    out = []
+    for key, option in (("extend_for_absences", v.extend_for_absences),
+                        ("near_school_year_end", v.near_school_year_end)):
+        if option is not None and (v.unit != "school-days" or v.direction != "after"):
+            out.append((key, "only works with unit school-days counted after"))
+    near = v.near_school_year_end
+    if near is not None:
+        if not near.at_least < near.fewer_than:
+            out.append(("near_school_year_end.fewer_than", "is not more than at_least; expected a larger number"))
+        try:
+            _dt.date(2001, near.month, near.day)  # not a leap year: February 29 has no date most years
+        except ValueError:
+            out.append(("near_school_year_end.due", "is not a day every year has; expected a month and day "
+                                                    "like 06-30"))
+    return out
 
 
 def latest_events(events: Iterable[Mapping[str, Any]], source: str) -> dict[str, tuple[_dt.date, int]]:
@@ -240,11 +269,104 @@ def _count(v: RuleVersion, start: _dt.date, holidays: HolidayCalendar,
                             _describe_skips(skipped), f"Business day {n} is {fmt(due)}."], skipped)
     if v.unit == "school-days":
         assert school is not None
-        due, skipped = count_days(start, n, v.direction, lambda d: school.why_not_school_day(d, v.direction))
-        return _Count(due, [f"Count {_plural(n, 'school day')} {way} {fmt(start)}, not counting "
-                            f"{fmt(start)} itself, using the school calendar in the case.",
-                            _describe_skips(skipped), f"School day {n} is {fmt(due)}."], skipped)
+        return _count_school_days(v, start, school)
     raise IepkitError(f"unknown unit '{v.unit}'")  # rule_problems rejects this at load
+
+
+class _ShortCalendar(Exception):
+    """A school-day count ran past the case's calendar; ``steps`` are the ones worked out before it did."""
+
+    def __init__(self, reason: str, steps: list[str]):
+        super().__init__(reason)
+        self.steps = steps
+
+
+def _dates(days: list[_dt.date]) -> str:
+    return ", ".join(fmt(d) for d in days)
+
+
+def _count_school_days(v: RuleVersion, start: _dt.date, school: SchoolCalendar) -> _Count:
+    """School days, with the rule's end-of-year date and absence extension when it has them."""
+    n, way, steps = v.count, v.direction, []
+    if v.near_school_year_end is not None:
+        fixed = _near_school_year_end(v.near_school_year_end, start, school, steps)
+        if fixed is not None:
+            return _Count(fixed, steps, [])
+    text = (f"Count {_plural(n, 'school day')} {way} {fmt(start)}, not counting "
+            f"{fmt(start)} itself, using the school calendar in the case.")
+    try:
+        due, skipped = count_days(start, n, v.direction, lambda d: school.why_not_school_day(d, v.direction))
+    except CalendarTooShort as exc:
+        raise _ShortCalendar(str(exc), steps + [text]) from None
+    steps += [text, _describe_skips(skipped), f"School day {n} is {fmt(due)}."]
+    if v.extend_for_absences is not None:
+        due, more = _extend_for_absences(v.extend_for_absences, start, due, school, steps)
+        skipped += more
+    return _Count(due, steps, skipped)
+
+
+def _near_school_year_end(near: NearSchoolYearEnd, start: _dt.date, school: SchoolCalendar,
+                          steps: list[str]) -> _dt.date | None:
+    """The rule's fixed date when the start falls in its window before the last day of school, else None.
+
+    "K school days before the last day" counts the school days after the start
+    up to and including the last day, as "N school days before X" does.
+    """
+    last = school.last_day
+    left = len(school.school_days(start, last))
+    fixed = _dt.date(last.year, near.month, near.day)
+    date_words = f"{_MONTHS[near.month - 1]} {near.day}"
+    text = (f"From {fmt(start)} to the last day of school in the case, {fmt(last)}, there are "
+            f"{_plural(left, 'school day')}, not counting {fmt(start)} itself. ")
+    window = f"at least {near.at_least} but fewer than {near.fewer_than}"
+    if not near.at_least <= left < near.fewer_than:
+        text += (f"This rule's {date_words} date is only for a start {window} school days before the last "
+                 f"day, so the school days are counted as usual.")
+        if left < near.at_least:
+            text += " With so few left, the count runs into the next school year."
+        steps.append(text)
+        return None
+    if near.unless_absences is not None:
+        missed = school.absences_between(start, last)
+        if len(missed) >= near.unless_absences:
+            steps.append(text + (
+                f"That is {window}, which would make it due {date_words}; but the student was absent "
+                f"on {_plural(len(missed), 'school day')} in that time ({_dates(missed)}), "
+                f"{near.unless_absences} or more, so that date does not apply and the school days are "
+                "counted as usual."))
+            return None
+    steps.append(text + f"That is {window}, so this rule's date for a start near the end of the school year "
+                        f"applies instead of the count: {date_words} of {last.year}, {fmt(fixed)}.")
+    return fixed
+
+
+def _extend_for_absences(ext: AbsenceExtension, start: _dt.date, due: _dt.date, school: SchoolCalendar,
+                         steps: list[str]) -> tuple[_dt.date, list[Skip]]:
+    """The due date moved on by one school day per absence in the count, when there are enough."""
+    missed = school.absences_between(start, due)
+    rule_words = (f"This rule adds one school day for each school day the student was absent in the count, "
+                  f"when there are {ext.at_least} or more.")
+    if not missed:
+        steps.append(f"The case records no absences for the student from {fmt(start)} to {fmt(due)}. "
+                     + rule_words + " The date stands; if your child missed school then, add those days "
+                     "to the case.")
+        return due, []
+    listed = f"{_plural(len(missed), 'school day')} in the count ({_dates(missed)})"
+    if len(missed) < ext.at_least:
+        steps.append(f"The student was absent on {listed}. {rule_words} That is fewer, so the date stands.")
+        return due, []
+    text = (f"The student was absent on {listed}. {rule_words} So count "
+            f"{_plural(len(missed), 'more school day')} after {fmt(due)}.")
+    try:
+        end, skipped = count_days(due, len(missed), "after", lambda d: school.why_not_school_day(d, "after"))
+    except CalendarTooShort as exc:
+        raise _ShortCalendar(str(exc), steps + [text]) from None
+    steps += [text, _describe_skips(skipped), f"School day {len(missed)} after {fmt(due)} is {fmt(end)}."]
+    later = school.absences_between(due, end)
+    if later:
+        steps.append(f"Absences after {fmt(due)} ({_dates(later)}) fall in the added days, not in the "
+                     "count, so they do not extend it again.")
+    return end, skipped
 
 
 def _weekend_or_holiday(day: _dt.date, holidays: HolidayCalendar) -> str | None:
@@ -340,9 +462,10 @@ class _Run:
         try:
             counted = _count(version, start, self.holidays, self.school)
             due, roll_step = _roll(version, counted.due, self.holidays)
-        except CalendarTooShort as exc:
+        except (CalendarTooShort, _ShortCalendar) as exc:
             text = f"This rule counts school days, and {exc}. Add the next school year's calendar to the case."
-            return self._unfinished(version, base, steps + [text], "needs-school-calendar", text)
+            return self._unfinished(version, base, steps + getattr(exc, "steps", []) + [text],
+                                    "needs-school-calendar", text)
         except (OverflowError, ValueError):
             # Only dates near year 1 or 9999 get here; name the field, not the date.
             raise InputError(self.source, [Problem("events", f"a date for '{rule.id}' is too far from "
@@ -450,7 +573,26 @@ def describe_terms(v: RuleVersion) -> str:
     if v.roll_forward:
         text += (", moved to the " + ("next" if v.direction == "after" else "previous")
                  + " business day if it falls on a weekend or holiday")
+    if v.extend_for_absences:
+        text += (", plus one school day for each school day the student is absent in that time, when absent "
+                 f"on {v.extend_for_absences.at_least} or more")
+    near = v.near_school_year_end
+    if near:
+        text += (f"; when it starts at least {near.at_least} but fewer than {near.fewer_than} school days "
+                 f"before the last day of school, due {_MONTHS[near.month - 1]} {near.day} of that year "
+                 "instead")
+        if near.unless_absences is not None:
+            text += (f", unless the student is absent on {near.unless_absences} or more school days before "
+                     "the last day")
     return text
+
+
+def _near_dict(near: NearSchoolYearEnd | None) -> dict[str, Any] | None:
+    if near is None:
+        return None
+    return {"at_least": near.at_least, "fewer_than": near.fewer_than, "due": f"{near.month:02d}-{near.day:02d}",
+            "unless_absences": ({"at_least": near.unless_absences} if near.unless_absences is not None
+                                else None)}
 
 
 def _version_dict(v: RuleVersion) -> dict[str, Any]:
@@ -459,6 +601,9 @@ def _version_dict(v: RuleVersion) -> dict[str, Any]:
         "direction": v.direction, "trigger": v.trigger, "trigger_rule": v.trigger_rule,
         "trigger_is_day_one": v.trigger_is_day_one, "roll_forward": v.roll_forward,
         "holidays_count": v.holidays_count,
+        "extend_for_absences": ({"at_least": v.extend_for_absences.at_least}
+                                if v.extend_for_absences else None),
+        "near_school_year_end": _near_dict(v.near_school_year_end),
         "effective_from": v.effective_from.isoformat() if v.effective_from else None,
         "effective_until": v.effective_until.isoformat() if v.effective_until else None,
         "citations": [c.ref for c in v.cite], "verified": v.verified, "note": v.note,

@@ -239,6 +239,36 @@ DEADLINE_UNITS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class AbsenceExtension:
+    """A school-day count that grows with the student's recorded absences.
+
+    When the student was absent on at least ``at_least`` of the school days
+    counted, the count is extended by one school day per such absence, counted
+    on from the original end. Absences in the extension do not extend it again.
+    """
+
+    at_least: int
+
+
+@dataclass(frozen=True)
+class NearSchoolYearEnd:
+    """A fixed due date for a count that starts close to the last day of school.
+
+    When the trigger is at least ``at_least`` but fewer than ``fewer_than``
+    school days before the last day of school in the case's calendar, the due
+    date is ``month``/``day`` of the year that last day falls in, instead of
+    the count. ``unless_absences``: not when the student was absent on at
+    least that many school days from the trigger to the last day of school.
+    """
+
+    at_least: int
+    fewer_than: int
+    month: int
+    day: int
+    unless_absences: int | None = None
+
+
+@dataclass(frozen=True)
 class RuleVersion:
     """One version of a deadline rule: the terms in force between two dates.
 
@@ -248,6 +278,8 @@ class RuleVersion:
     due date that falls on a weekend or holiday (the IDEA default is no).
     ``holidays_count`` makes a business-day count skip weekends only, as in
     34 CFR 300.148(d)(1)(ii). The effective dates are inclusive; either may be open.
+    ``extend_for_absences`` and ``near_school_year_end`` (school days counted
+    after only) use the case's school calendar and the student's absences.
     """
 
     label: str
@@ -265,6 +297,8 @@ class RuleVersion:
     effective_from: _dt.date | None = None
     effective_until: _dt.date | None = None
     verified: bool = True
+    extend_for_absences: AbsenceExtension | None = None
+    near_school_year_end: NearSchoolYearEnd | None = None
 
     def in_force(self, on: _dt.date) -> bool:
         return ((self.effective_from is None or self.effective_from <= on)

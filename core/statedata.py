@@ -20,7 +20,8 @@ from . import schema as s
 from .errors import InputError, Problem
 from .events import EVENT_ALIASES, EVENT_TYPES
 from .case import ISSUE_TYPES
-from .model import (COMPARISON_FIELDS, DEADLINE_UNITS, GUIDE_KINDS, RELATIONSHIPS, Agency, Citation,
+from .model import (COMPARISON_FIELDS, DEADLINE_UNITS, GUIDE_KINDS, RELATIONSHIPS, AbsenceExtension,
+                    NearSchoolYearEnd, Agency, Citation,
                     Combination, Contact, DeadlineRule, FilingLimit, FillIn, Guide, GuideSection,
                     HolidayChange, LetterElement, LetterTemplate, Option, Process, RecommendCriteria,
                     RuleVersion, State, StateCalendar, Statement, Weight)
@@ -192,6 +193,23 @@ RECOMMEND_SCHEMA = s.Record(fields={
 })
 
 
+def _WHOLE(label: str, required: bool = False) -> s.Pattern:  # noqa: N802 - reads as a type
+    """A whole number of 0 or more."""
+    return s.Pattern(label=label, required=required, regex=r"\d+", expected="a whole number, 0 or more",
+                     normalise=int)
+
+
+_NEAR_SCHOOL_YEAR_END = s.Record(label="a fixed due date when the count starts near the last day of school", fields={
+    "at_least": _WHOLE(label="the fewest school days before the last day of school, like 35", required=True),
+    "fewer_than": Count(label="the number of school days before the last day it must be under, like 45",
+                        required=True),
+    "due": s.Pattern(label="the due date's month and day", required=True, regex=r"\d{2}-\d{2}",
+                     expected='a month and day written MM-DD in quotes, like "06-30"'),
+    "unless_absences": s.Record(label="not when the student misses this many school days before the last day",
+                                fields={"at_least": Count(label="how many absences, like 3", required=True)}),
+})
+
+
 #: deadlines.yaml: one entry per rule version; a rule that changed has one entry per
 #: version, with the same id and effective dates that do not overlap.
 DEADLINE_SCHEMA = s.ListOf(min_items=1, item=s.Record(fields={
@@ -206,6 +224,10 @@ DEADLINE_SCHEMA = s.ListOf(min_items=1, item=s.Record(fields={
     "trigger_is_day_one": s.Bool(label="whether the trigger day itself is day 1"),
     "roll_forward": s.Bool(label="whether a due date on a weekend or holiday moves"),
     "holidays_count": s.Bool(label="whether holidays count as business days"),
+    # School-day counts that depend on the student's absences and on the school year (deadlines.md).
+    "extend_for_absences": s.Record(label="add one school day per absence in the count", fields={
+        "at_least": Count(label="how many absences start the extension, like 3", required=True)}),
+    "near_school_year_end": _NEAR_SCHOOL_YEAR_END,
     "effective_from": s.Date(label="the first day this version is in force"),
     "effective_until": s.Date(label="the last day this version is in force"),
     "cite": CiteField(label="its citations", required=True),
@@ -240,9 +262,44 @@ def _version_problems(i: int, d: dict[str, Any]) -> list[Problem]:
         out.append(Problem(f"[{i}].trigger_is_day_one", "only works with unit calendar-days counted after"))
     if d.get("holidays_count") and d["unit"] != "business-days":
         out.append(Problem(f"[{i}].holidays_count", "only works with unit business-days"))
+    for key in ("extend_for_absences", "near_school_year_end"):
+        if key in d and (d["unit"] != "school-days" or d.get("direction") == "before"):
+            out.append(Problem(f"[{i}].{key}", "only works with unit school-days counted after"))
+    near = d.get("near_school_year_end")
+    if near and {"at_least", "fewer_than", "due"} <= set(near):
+        if near["fewer_than"] <= near["at_least"]:
+            out.append(Problem(f"[{i}].near_school_year_end.fewer_than", "is not more than at_least; "
+                                                                         "expected a larger number"))
+        if _month_day(near["due"]) is None:
+            out.append(Problem(f"[{i}].near_school_year_end.due", "is not a day every year has; expected a "
+                                                                  "month and day like \"06-30\""))
     start, end = d.get("effective_from"), d.get("effective_until")
     if start and end and end < start:
         out.append(Problem(f"[{i}].effective_until", "is before effective_from; expected a later date"))
+    return out
+
+
+def _month_day(text: str) -> tuple[int, int] | None:
+    """(month, day) from "MM-DD", or None if not every year has that day (February 29 has not)."""
+    month, day = (int(x) for x in text.split("-"))
+    try:
+        _dt.date(2001, month, day)
+    except ValueError:
+        return None
+    return month, day
+
+
+def _school_year_options(d: dict[str, Any]) -> dict[str, Any]:
+    """RuleVersion's extend_for_absences and near_school_year_end from a checked entry."""
+    out: dict[str, Any] = {}
+    if "extend_for_absences" in d:
+        out["extend_for_absences"] = AbsenceExtension(at_least=d["extend_for_absences"]["at_least"])
+    if "near_school_year_end" in d:
+        near = d["near_school_year_end"]
+        month, day = _month_day(near["due"]) or (0, 0)  # _version_problems has refused a bad day
+        out["near_school_year_end"] = NearSchoolYearEnd(
+            at_least=near["at_least"], fewer_than=near["fewer_than"], month=month, day=day,
+            unless_absences=near.get("unless_absences", {}).get("at_least"))
     return out
 
 
@@ -448,7 +505,7 @@ class StateFolder:
                 direction=d.get("direction", "after"), trigger_is_day_one=d.get("trigger_is_day_one", False),
                 roll_forward=d.get("roll_forward", False), holidays_count=d.get("holidays_count", False),
                 effective_from=d.get("effective_from"), effective_until=d.get("effective_until"),
-                verified=d.get("verified", True))
+                verified=d.get("verified", True), **_school_year_options(d))
             grouped.setdefault(d["id"], []).append((i, version))
         for rid, versions in grouped.items():
             for n, (i, v) in enumerate(versions):
