@@ -54,7 +54,9 @@ FILES: tuple[FileDoc, ...] = (
                                "statedata.WITHDRAW_SCHEMA"),
             "A list of deadline rules, one entry per version of a rule (a rule that changed on a date has "
             "one entry per version, same `id`, effective dates that do not overlap). How days are counted: "
-            "core/deadlines.md.", "deadlines.yaml"),
+            "core/deadlines.md. Every federal rule is inherited without being written here; a state's "
+            "file holds only its overrides (a whole rule with a federal id), amendments, additions and "
+            "withdrawals.", "deadlines.yaml", first_item_only=False),
     FileDoc("processes.yaml", ("statedata.PROCESS_SCHEMA", "statedata.PROCESS_AMEND_SCHEMA",
                                "statedata.WITHDRAW_SCHEMA"),
             "The dispute processes, each with the facts `iepkit compare` shows (one row per key of `facts`) "
@@ -300,9 +302,17 @@ def example_text(doc: FileDoc) -> str | None:
     spec = schema(doc.schema_names[0])
     if doc.first_item_only and isinstance(data, list):
         data = data[:1]
-    _, problems = s.check(spec, data)
-    if problems:
-        raise ValueError(f"the template's {doc.example} fails its own schema: {problems[0]}")
+    if isinstance(spec, s.ListOf) and isinstance(data, list):
+        # Each entry is a whole item, or one of the file's other entry kinds (an amendment...).
+        kinds = [spec.item] + [schema(n) for n in doc.schema_names[1:] if schema(n) is not None]
+        for i, item in enumerate(data):
+            found = [s.check(kind, item)[1] for kind in kinds]
+            if all(found):
+                raise ValueError(f"the template's {doc.example}, entry {i}, fails its schema: {found[0][0]}")
+    else:
+        _, problems = s.check(spec, data)
+        if problems:
+            raise ValueError(f"the template's {doc.example} fails its own schema: {problems[0]}")
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88)
     return body.rstrip("\n")
 

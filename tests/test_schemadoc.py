@@ -86,3 +86,56 @@ def test_every_example_is_valid_against_its_schema(doc):
 
 def test_the_page_tables_have_headers():
     assert table_starts_without_header(schemadoc.render()) == []
+
+
+# -- CONTRIBUTING.md lists every name, filter and block a letter template can use -----------
+
+def _contributing_table(heading: str) -> dict[str, str]:
+    """The first column's code name -> its example, from the table after ``heading``."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text[text.index(heading):]
+    out = {}
+    for line in section.splitlines()[1:]:
+        if line.startswith("| `"):
+            cells = [c.strip() for c in line.strip("|").split(" | ")]
+            out[cells[0].strip("`").split("(")[0]] = cells[-1]
+        elif out and not line.startswith("|"):
+            break
+    return out
+
+
+def test_contributing_lists_every_name_a_letter_template_gets(monkeypatch):
+    import jinja2
+
+    from iepkit import api
+
+    seen: dict[str, object] = {}
+    original = jinja2.Template.render
+
+    def spy(self, *args, **kwargs):
+        if "v" in kwargs:  # the letter's own render, not the page around it
+            seen.update(kwargs)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", spy)
+    state = api.states()[0]
+    api.render_letter(api.letters(state.code)[0].id, state=state.code, fmt="html")
+    listed = _contributing_table("Every name a template can use:")
+    assert set(seen) == set(listed), f"CONTRIBUTING.md, Letter templates: add {set(seen) - set(listed)}, " \
+                                     f"drop {set(listed) - set(seen)}"
+    assert all("{{" in ex or "{%" in ex for ex in listed.values()), "each name needs an example"
+
+
+def test_contributing_lists_every_filter_and_block():
+    import re
+
+    import jinja2
+
+    from iepkit.letters import add_filters
+    from iepkit.render.html import shared_template_dir
+
+    ours = set(add_filters(jinja2.Environment()).filters) - set(jinja2.Environment().filters)
+    assert ours == set(_contributing_table("Filters:"))
+    base = (Path(shared_template_dir()) / "letter_base.html").read_text(encoding="utf-8")
+    blocks = set(re.findall(r"\{%\s*block\s+(\w+)", base))
+    assert blocks == set(_contributing_table("Blocks of `letter_base.html`"))
