@@ -326,6 +326,7 @@ def _near_school_year_end(near: NearSchoolYearEnd, start: _dt.date, school: Scho
             text += " With so few left, the count runs into the next school year."
         steps.append(text)
         return None
+    absent = ""
     if near.unless_absences is not None:
         missed = school.absences_between(start, last)
         if len(missed) >= near.unless_absences:
@@ -335,8 +336,12 @@ def _near_school_year_end(near: NearSchoolYearEnd, start: _dt.date, school: Scho
                 f"{near.unless_absences} or more, so that date does not apply and the school days are "
                 "counted as usual."))
             return None
+        absent = (f" The case records {_plural(len(missed), 'absence')} in that time"
+                  + (f" ({_dates(missed)})" if missed else "")
+                  + f"; this date would not apply with {near.unless_absences} or more.")
     steps.append(text + f"That is {window}, so this rule's date for a start near the end of the school year "
-                        f"applies instead of the count: {date_words} of {last.year}, {fmt(fixed)}.")
+                        f"applies instead of the count: {date_words} in the year of the last day of school, "
+                        f"{fmt(fixed)}." + absent)
     return fixed
 
 

@@ -219,7 +219,9 @@ def test_35_school_days_before_the_last_day_gives_the_fixed_date():
     assert found.due == D("2027-06-30")
     text = format_explanation(found)
     assert "there are 35 school days" in text and "Fri 2027-05-28" in text
-    assert "at least 35 but fewer than 45" in text and "June 30 of 2027, Wed 2027-06-30" in text
+    assert "at least 35 but fewer than 45" in text
+    assert "June 30 in the year of the last day of school, Wed 2027-06-30" in text
+    assert "The case records 0 absences in that time; this date would not apply with 3 or more." in text
     # The team meeting chains from June 30: + 30 calendar days = Fri 2027-07-30.
     assert report("2027-04-09", rule_id="team-meeting").due == D("2027-07-30")
 
@@ -229,7 +231,9 @@ def test_44_school_days_before_the_last_day_gives_the_fixed_date():
 
 
 def test_two_absences_do_not_take_the_fixed_date_away():
-    assert report("2027-04-09", ["2027-04-20", "2027-05-03"]).due == D("2027-06-30")
+    found = report("2027-04-09", ["2027-04-20", "2027-05-03"])
+    assert found.due == D("2027-06-30")
+    assert any("records 2 absences in that time (Tue 2027-04-20, Mon 2027-05-03)" in s for s in found.trail)
 
 
 def test_45_school_days_before_the_last_day_counts_as_usual():
