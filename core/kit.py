@@ -23,21 +23,22 @@ from .case import Case
 from .events import EVENT_TYPES
 from .errors import IepkitError
 from .letters import add_filters, blank, render_letter
-from .model import COMPARISON_FIELDS, Guide, LetterTemplate, Process, State
+from .model import COMPARISON_FIELDS, Contact, Guide, LetterTemplate, Process, State
 from .recommend import Recommendation
 from .render.html import page, shared_environment
 
-#: The guide the "Which tool fits your problem" part prints. Guides that name a
-#: ``process`` go in that process's part, checklists in the Checklists part, and
-#: any other guide right after "Which tool fits".
+#: The guide the "Which tool fits your problem" part prints, if the state has one
+#: (otherwise the part is the comparison table with a few words from the core).
+#: Guides that name a ``process`` go in that process's part, checklists in the
+#: Checklists part, and any other guide right after "Which tool fits".
 WHICH_TOOL_GUIDE = "which-tool"
-#: Guides the layout needs by id; a state plugin must register each.
-REQUIRED_GUIDES = (WHICH_TOOL_GUIDE,)
-#: The three formal processes compared side by side (every state has them).
+#: The formal processes compared side by side, in this order, when the state has
+#: them (the federal layer gives every state all three).
 COMPARED = ("mediation", "state-complaint", "due-process")
-#: Processes whose request or complaint goes to the state agency's mailing
-#: address (34 CFR 300.151(a)(1) for a state complaint; the state's mediation
-#: request). Their part shows where to send it.
+#: The core default for a process without ``send_to``: these go to the state
+#: agency's mailing address (34 CFR 300.151(a)(1) for a state complaint; the
+#: state's mediation request). A state whose offices differ names a contact per
+#: process (``send_to`` in processes.yaml).
 SENT_TO_AGENCY = ("mediation", "state-complaint")
 #: Rows of the communication log: on the page with its heading, and on each
 #: page after. Rows are tall enough to write in; the counts fill a US Letter page.
@@ -73,6 +74,8 @@ class ProcessPart:
     letters: list[LetterTemplate] = field(default_factory=list)
     recommended: bool = False
     send_to_agency: bool = False
+    #: The contact that receives this process's request (the process's ``send_to``).
+    send_to: Contact | None = None
 
     @property
     def anchor(self) -> str:
@@ -199,6 +202,11 @@ def process_parts(inputs: KitInputs) -> list[ProcessPart]:
         g = unknown[0]
         raise IepkitError(f"the {inputs.state.name} plugin's guide '{g.id}' names process '{g.process}', "
                           f"which it does not register")
+    contacts = {c.id: c for c in inputs.state.contacts}
+    for p in inputs.processes.values():
+        if p.send_to and p.send_to not in contacts:
+            raise IepkitError(f"the {inputs.state.name} plugin's process '{p.id}' has send_to '{p.send_to}', "
+                              f"which is not one of its contacts ({', '.join(sorted(contacts))})")
     top = None
     if inputs.recommendation is not None:
         top = next((r.process for r in inputs.recommendation.ranked if r.available), None)
@@ -212,19 +220,13 @@ def process_parts(inputs: KitInputs) -> list[ProcessPart]:
             worksheets=[g for g in mine if g.kind == "worksheet"],
             scripts=[g for g in mine if g.kind == "script"],
             letters=[lt for lt in inputs.letters if lt.process == pid],
-            recommended=pid == top, send_to_agency=pid in SENT_TO_AGENCY))
+            recommended=pid == top, send_to=contacts.get(process.send_to or ""),
+            send_to_agency=not process.send_to and pid in SENT_TO_AGENCY))
     return parts
 
 
 def render_kit_html(inputs: KitInputs, *, today: _dt.date | None = None, log_pages: int = 2) -> str:
     """The whole kit as one self-contained HTML page."""
-    missing = [g for g in REQUIRED_GUIDES if g not in inputs.guides]
-    if missing:
-        raise IepkitError(f"the {inputs.state.name} plugin has no guide(s) {', '.join(missing)}, "
-                          "which the Starter Kit needs")
-    for pid in COMPARED:
-        if pid not in inputs.processes:
-            raise IepkitError(f"the {inputs.state.name} plugin has no '{pid}' process, which the kit compares")
     today = today or _dt.date.today()
     case = inputs.case
     parts = process_parts(inputs)
@@ -264,8 +266,8 @@ def render_kit_html(inputs: KitInputs, *, today: _dt.date | None = None, log_pag
         state=inputs.state, agency=inputs.state.agency, filled=case is not None,
         student_name=(case.get("student.name") if case else None) or "your child",
         today=today, contents=contents, guides=inputs.guides, processes=inputs.processes,
-        which_tool=inputs.guides[WHICH_TOOL_GUIDE], general_guides=general,
-        compared=COMPARED, comparison_fields=COMPARISON_FIELDS,
+        which_tool=inputs.guides.get(WHICH_TOOL_GUIDE), general_guides=general,
+        compared=[pid for pid in COMPARED if pid in inputs.processes], comparison_fields=COMPARISON_FIELDS,
         recommendation=inputs.recommendation, recommend_missing=inputs.recommendation is None,
         situation=situation(inputs) if case is not None else [], parts=parts, letters=letters,
         checklists=checklists, contacts=inputs.state.contacts,

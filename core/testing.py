@@ -405,6 +405,14 @@ class StateConformance:
                     f"letter {letter.id}: filing_limit_rule '{letter.filing_limit_rule}' is not one of the "
                     "state's deadline rules")
 
+    def test_every_process_sends_to_a_real_contact_with_an_address(self):
+        contacts = {c.id: c for c in api.find_state(self.state).contacts}
+        for p in api.processes(self.state):
+            if p.send_to:
+                assert p.send_to in contacts, (f"process {p.id}: send_to '{p.send_to}' is not one of the "
+                                               f"state's contacts ({', '.join(sorted(contacts))})")
+                assert contacts[p.send_to].address, f"process {p.id}: contact {p.send_to} has no address"
+
     def test_every_guide_names_a_real_process(self):
         processes = {p.id for p in api.processes(self.state)}
         for g in api.guides(self.state):

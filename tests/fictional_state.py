@@ -30,10 +30,12 @@ LETTER = """{% extends "letter_base.html" %}
 class ZedlandPlugin:
     """Registers state ZZ. ``letter_process``: the letter's process id; ``uncited_fact``: one
     process fact without a citation; ``letter_words``: words the letter prints; ``state_yaml``:
-    load the state from this state.yaml text through the YAML loader instead."""
+    load the state from this state.yaml text through the YAML loader instead; ``which_tool``:
+    register the "which-tool" guide; ``send_to``: process id -> the contact that receives it."""
 
     def __init__(self, folder: Path, *, letter_process: str = "mediation", uncited_fact: bool = False,
-                 letter_words: str = "", state_yaml: str | None = None) -> None:
+                 letter_words: str = "", state_yaml: str | None = None, which_tool: bool = True,
+                 send_to: dict[str, str] | None = None) -> None:
         self.folder = Path(folder)
         (self.folder / "letters").mkdir(parents=True, exist_ok=True)
         (self.folder / "letters" / "mediation-request.html").write_text(
@@ -41,6 +43,8 @@ class ZedlandPlugin:
         self.letter_process = letter_process
         self.uncited_fact = uncited_fact
         self.state_yaml = state_yaml
+        self.which_tool = which_tool
+        self.send_to = send_to or {}
 
     def state(self) -> State:
         if self.state_yaml is not None:
@@ -53,7 +57,10 @@ class ZedlandPlugin:
                                                              "Zed City, ZZ 00501"), cite=CITE)
         return State(code=CODE, name="Zedland", agency=agency, unverified_notice="Check it with the ZBS.",
                      contacts=(Contact(id="zbs", name="Zedland Board of Schooling", purpose="Questions.",
-                                       website="https://example.org", cite=CITE),),
+                                       website="https://example.org", cite=CITE),
+                               Contact(id="hearings", name="ZBS Bureau of Fair Hearings", purpose="Hearings.",
+                                       address=("2 Hearing Lane", "Zed City, ZZ 00502"),
+                                       email="hearings@example.org", cite=CITE)),
                      terms={"iep_team": "Plan Circle"}, cite=CITE)
 
     @hookimpl
@@ -68,7 +75,8 @@ class ZedlandPlugin:
             if self.uncited_fact and pid == "mediation":
                 facts["cost"] = Statement("It is free.", ())
             register(Process(id=pid, state=CODE, name=name, summary=f"{name} in Zedland.", facts=facts,
-                             letter="mediation-request" if pid == "mediation" else None))
+                             letter="mediation-request" if pid == "mediation" else None,
+                             send_to=self.send_to.get(pid)))
 
     @hookimpl
     def register_letters(self, register):
@@ -88,5 +96,6 @@ class ZedlandPlugin:
 
     @hookimpl
     def register_guides(self, register):
-        register(Guide(id="which-tool", state=CODE, title="Which tool fits", intro="Pick one.",
-                       sections=(GuideSection(paragraphs=("Talk first. Then ask for help.",)),)))
+        if self.which_tool:
+                register(Guide(id="which-tool", state=CODE, title="Which tool fits", intro="Pick one.",
+                           sections=(GuideSection(paragraphs=("Talk first. Then ask for help.",)),)))

@@ -191,3 +191,46 @@ def test_with_two_states_naming_one_works(two_states):
     result = CliRunner().invoke(main, ["letters", "--state", "zz"])
     assert result.exit_code == 0, result.output
     assert "mediation-request" in result.output
+
+
+# -- the kit's sections come from the state, with core defaults ------------------------------
+
+def _zz_kit(tmp_path, **kw) -> str:
+    from fictional_state import ZedlandPlugin
+
+    reg = api.load_registry(only=[], extra_plugins=[("zedland", ZedlandPlugin(tmp_path / "zz", **kw))])
+    assert not reg.host.broken, reg.host.warnings()
+    api.set_registry(reg)
+    return api.kit_html(state="ZZ", today=TODAY)
+
+
+def test_a_kit_without_a_which_tool_guide_uses_the_core_default(tmp_path):
+    from iepkit.testing import parent_prose
+
+    html = _zz_kit(tmp_path, which_tool=False)
+    prose = parent_prose(html)
+    assert "The table below shows the formal tools side by side." in prose
+    assert "Talk first." not in prose
+    assert "The three formal tools side by side" in html
+    assert "Talk first. Then ask for help." in parent_prose(_zz_kit(tmp_path / "2"))
+
+
+def test_a_process_sends_to_its_own_contact(tmp_path):
+    from iepkit.testing import parent_prose
+
+    html = _zz_kit(tmp_path, send_to={"due-process": "hearings"})
+    part = html.split('id="path-due-process"')[1].split('id="path-')[0]
+    assert ("<strong>Where to send it:</strong><br>\nZBS Bureau of Fair Hearings<br>2 Hearing Lane<br>"
+            "Zed City, ZZ 00502<br>Email: hearings@example.org") in part
+    # The core default still sends mediation to the agency's mailing address.
+    mediation = html.split('id="path-mediation"')[1].split('id="path-')[0]
+    assert "1 Example Way" in mediation and "Fair Hearings" not in parent_prose(mediation)
+
+
+def test_a_process_sending_to_an_unknown_contact_is_an_error_naming_it(tmp_path):
+    from iepkit.errors import IepkitError
+
+    with pytest.raises(IepkitError) as err:
+        _zz_kit(tmp_path, send_to={"mediation": "hearing"})
+    assert "process 'mediation' has send_to 'hearing', which is not one of its contacts (hearings, zbs)" \
+        in str(err.value)
