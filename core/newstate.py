@@ -28,6 +28,7 @@ import importlib.util
 import keyword
 import os
 import re
+import shlex
 import shutil
 import tempfile
 import unicodedata
@@ -212,9 +213,9 @@ def next_steps(new: NewState) -> list[str]:
     return [
         f"Wrote the {new.name} plugin ({new.distribution}, imported as {new.package}) to {new.folder}.",
         "Next steps:",
-        f"  1. Install it:          python3 -m pip install -e {new.folder}",
+        f"  1. Install it:          python3 -m pip install -e {shlex.quote(str(new.folder) + '[test]')}",
         f"  2. See it load:         iepkit states   (and: iepkit letters --state {new.code})",
-        f"  3. Run its tests:       cd {new.folder} && python3 -m pytest",
+        f"  3. Run its tests:       cd {shlex.quote(str(new.folder))} && python3 -m pytest",
         f"  4. Fill in the facts, file by file, as {new.folder / 'README.md'} explains:",
         "     replace every TODO with your state's rule and its citation.",
     ]
