@@ -604,7 +604,7 @@ def _deadline_rules(api: Any, st: Any, rule_id: str | None, as_json: bool) -> No
               help="The folder to create (default: ./iepkit-<name>, in lower case with dashes). "
                    "It must not exist, or be empty.")
 def new_state(code: str, name: str, folder: Path | None) -> None:
-    """Start a new state plugin: a separate package made from iepkit's state template.
+    """Start a new state plugin package from the state template.
 
     CODE is the state's two-letter postal code, like AL. The package works at
     once, with every fact a placeholder marked unverified; its README says how
