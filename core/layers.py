@@ -69,12 +69,25 @@ def merge_elements(federal: Iterable[LetterElement], own: Iterable[LetterElement
     return tuple(out)
 
 
-def origin_label(origin: str, amended: bool, state_name: str) -> str:
-    """Where a rule comes from, in plain words for a parent."""
-    if origin == FEDERAL:
+#: Fields whose change makes an amended rule count differently (not only read differently).
+_COUNTING = ("count", "unit", "direction", "trigger_is_day_one", "roll_forward", "holidays_count")
+
+
+def origin_label(origin: str, amended: bool, state_name: str, changes: Mapping[str, Any] | None = None) -> str:
+    """Where a rule comes from, in plain words for a parent.
+
+    An amendment that only rewords a federal rule (label, note, citations) is
+    still the federal rule in force; one that changes how it counts is "changed
+    by" the state; one that marks it unverified says it is not confirmed there.
+    """
+    changes = changes or {}
+    if origin == FEDERAL or (amended and not any(k in changes for k in _COUNTING)
+                             and changes.get("verified", True)):
         return f"Federal rule, used in {state_name}"
+    if amended and not any(k in changes for k in _COUNTING):
+        return f"Federal rule, not confirmed for {state_name}"
     if amended:
-        return f"Federal rule, adjusted for {state_name}"
+        return f"Federal rule, changed by {state_name}"
     return f"{state_name} rule"
 
 
@@ -113,7 +126,7 @@ def merge(kind: str, federal: Mapping[str, Any], own: Mapping[str, Any],
             out[item_id] = _mark(mine, code, code, False, state_name)
         elif item_id in amendments:
             out[item_id] = _mark(amend(replace(item, state=code), amendments[item_id].changes),
-                                 code, code, True, state_name)
+                                 code, code, True, state_name, amendments[item_id].changes)
         else:
             out[item_id] = _mark(item, code, FEDERAL, False, state_name)
     for item_id, item in own.items():
@@ -122,7 +135,8 @@ def merge(kind: str, federal: Mapping[str, Any], own: Mapping[str, Any],
     return out, withdrawn
 
 
-def _mark(item: Any, code: str, origin: str, amended: bool, state_name: str) -> Any:
+def _mark(item: Any, code: str, origin: str, amended: bool, state_name: str,
+          changes: Mapping[str, Any] | None = None) -> Any:
     """The item as the state's, with its origin recorded (on types that carry one)."""
     fields = getattr(item, "__dataclass_fields__", {})
     updates: dict[str, Any] = {}
@@ -133,7 +147,9 @@ def _mark(item: Any, code: str, origin: str, amended: bool, state_name: str) -> 
     if "amended" in fields:
         updates["amended"] = amended
     if "origin_label" in fields:
-        updates["origin_label"] = origin_label(origin, amended, state_name or code)
+        updates["origin_label"] = origin_label(origin, amended, state_name or code, changes)
     if isinstance(item, LetterTemplate) and origin != FEDERAL:
         updates["elements"] = tuple(e if e.origin else replace(e, origin=code) for e in item.elements)
+    # Unchanged items stay the very object the plugin registered.
+    updates = {k: v for k, v in updates.items() if getattr(item, k) != v}
     return replace(item, **updates) if updates else item

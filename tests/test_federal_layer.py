@@ -40,6 +40,10 @@ DEADLINES = """
   amends: federal
   verified: false
   note: We could not confirm whether Testland has its own limit.
+- id: records-access                 # amendment that changes the count: a shorter time
+  amends: federal
+  count: 30
+  cite: ["34 CFR 300.613(a)", "Testland Code 5-5-5"]
 - id: ocr-complaint-limit            # withdrawal, with the reason
   withdraw: Testland's families file discrimination complaints with the Testland rights office.
   cite: ["Testland Code 9-9-9"]
@@ -117,7 +121,7 @@ def test_the_federal_layer_has_only_federal_words():
 
 def test_a_state_inherits_every_federal_rule_it_does_not_change(testland):
     rules = _rules()
-    changed = {"state-complaint-limit", "due-process-limit", "ocr-complaint-limit"}
+    changed = {"state-complaint-limit", "due-process-limit", "ocr-complaint-limit", "records-access"}
     for rid, federal in FEDERAL_RULES.items():
         if rid in changed:
             continue
@@ -150,10 +154,19 @@ def test_an_amendment_changes_only_the_fields_it_gives(testland):
     out = CliRunner().invoke(iepkit_cli, ["deadlines", "--state", "ZZ", "--explain", "due-process-limit"],
                              env={"COLUMNS": "100"})
     first, second = out.stdout.splitlines()[:2]
-    assert first.endswith("[Unverified]") and second == "Federal rule, adjusted for Testland."
+    assert first.endswith("[Unverified]") and second == "Federal rule, not confirmed for Testland."
     # The federal layer itself is untouched.
     assert FEDERAL_DATA.deadline_rules[[r.id for r in FEDERAL_DATA.deadline_rules].index("due-process-limit")
                                        ].current.verified
+
+
+def test_an_amendment_that_changes_the_count_says_the_state_changed_it(testland):
+    rule = _rules()["records-access"]
+    assert (rule.current.count, rule.current.trigger) == (30, "records-requested")
+    assert rule.current.note == FEDERAL_RULES["records-access"].current.note
+    assert rule.origin_label == "Federal rule, changed by Testland"
+    api.set_registry(None)  # Mississippi rewords this rule only: still the federal rule in force
+    assert _rules("MS")["records-access"].origin_label == "Federal rule, used in Mississippi"
 
 
 def test_an_addition_comes_after_the_federal_rules_and_may_chain_to_one(testland):
@@ -185,9 +198,9 @@ def test_a_withdrawal_removes_the_rule_and_keeps_the_reason(testland):
 def test_json_says_where_each_rule_comes_from(testland):
     out = CliRunner().invoke(iepkit_cli, ["deadlines", "--state", "ZZ", "--json"])
     data = {r["rule"]: r for r in json.loads(out.stdout)}
-    assert data["records-access"]["origin"] == FEDERAL
+    assert data["reevaluation"]["origin"] == FEDERAL
     assert data["state-complaint-limit"]["origin"] == "ZZ"
-    assert data["due-process-limit"]["origin_label"] == "Federal rule, adjusted for Testland"
+    assert data["due-process-limit"]["origin_label"] == "Federal rule, not confirmed for Testland"
 
 
 @pytest.mark.parametrize("entry, what", [
@@ -200,7 +213,7 @@ def test_changing_a_federal_rule_that_does_not_exist_is_a_load_error(tmp_path, e
     reg = api.load_registry(only=[], extra_plugins=[("testland", _plugin(folder))])
     error = reg.host.infos["testland"].error
     assert error and str(folder / "deadlines.yaml") in error and f"'{bad_id}'" in error and what in error
-    assert "[4]" in error and "ZZ" not in reg.states
+    assert "[5]" in error and "ZZ" not in reg.states
 
 
 def test_a_hand_built_amendment_of_a_missing_rule_is_refused_by_the_registry(tmp_path):
@@ -279,6 +292,76 @@ def test_mississippi_rules_are_what_they_were_before_the_federal_layer():
                    "verified": v.verified}
             assert got == {k: o[k] for k in keys}, old["id"]
             assert (v.effective_from.isoformat() if v.effective_from else None) == o["effective_from"]
+
+
+def test_mississippi_keeps_its_own_rules_and_inherits_the_rest():
+    rules = _rules("MS")
+    assert rules["met-meeting"].origin == "MS" and not rules["met-meeting"].amended
+    assert rules["reevaluation"].origin == FEDERAL and rules["hearing-decision"].origin == FEDERAL
+    # Domain facts G: the federal limits are kept but unconfirmed for Mississippi.
+    for rid in ("due-process-limit", "civil-action-limit", "initial-evaluation"):
+        assert rules[rid].amended and not rules[rid].current.verified, rid
+        assert FEDERAL_RULES[rid].current.verified, rid
+
+
+def test_mississippi_processes_are_what_they_were_before_the_federal_layer():
+    before = json.loads((DATA / "ms-processes-before-federal-layer.json").read_text("utf-8"))
+
+    def statement(s) -> dict:
+        return {"text": s.text, "cite": [c.ref for c in s.cite], "verified": s.verified, "note": s.note}
+
+    now = [{"id": p.id, "name": p.name, "summary": p.summary, "letter": p.letter,
+            "deadline_rules": list(p.deadline_rules),
+            "facts": {k: {**statement(s), "url": [c.url for c in s.cite]} for k, s in p.facts.items()},
+            "steps": [statement(s) for s in p.steps]}
+           for p in api.processes("MS")]
+    assert now == before
+    procs = {p.id: p for p in api.processes("MS")}
+    assert procs["mediation"].amended and procs["iep-facilitation"].origin == "MS"
+    assert not procs["iep-facilitation"].amended
+
+
+PROCESSES = """
+- id: mediation
+  amends: federal
+  facts:
+    cost:
+      text: Free for you. Testland pays for the mediator.
+      cite: ["34 CFR 300.506(b)(4)", "Testland Code 2-2-2"]
+- id: state-complaint
+  withdraw: Testland hears complaints in another way.
+- id: ombudsman
+  name: Testland Ombudsman
+  summary: A Testland office that helps families and schools talk.
+  facts:
+""" + "".join(f"""    {k}:
+      text: Testland words.
+      cite: ["Testland Code 3-3-3"]
+""" for k in ("who_can_file", "cost", "who_decides", "result", "timeline", "confidentiality", "best_for",
+               "not_for"))
+
+
+def test_a_state_amends_a_federal_process_row_by_row(tmp_path):
+    folder = _folder(tmp_path, processes=PROCESSES)
+    reg = api.load_registry(only=[], extra_plugins=[("testland", _plugin(folder, processes=True))])
+    assert not reg.host.warnings(), reg.host.warnings()
+    procs = {p.id: p for p in reg.processes_for("ZZ")}
+    assert list(procs) == ["mediation", "due-process", "ombudsman"]
+    federal = {p.id: p for p in FEDERAL_DATA.processes}["mediation"]
+    med = procs["mediation"]
+    assert med.facts["cost"].text == "Free for you. Testland pays for the mediator."
+    assert med.facts["timeline"] == federal.facts["timeline"] and med.steps == federal.steps
+    assert list(med.facts) == list(federal.facts)
+    assert med.amended and med.origin == "ZZ" and procs["due-process"].origin == FEDERAL
+    assert reg.withdrawn_for("ZZ", "processes")["state-complaint"].reason.startswith("Testland hears")
+
+
+def test_a_bad_process_amendment_names_the_file_entry_and_field(tmp_path):
+    bad = PROCESSES.replace("      cite: [\"34 CFR 300.506(b)(4)\", \"Testland Code 2-2-2\"]\n", "")
+    folder = _folder(tmp_path, processes=bad)
+    reg = api.load_registry(only=[], extra_plugins=[("testland", _plugin(folder, processes=True))])
+    error = reg.host.infos["testland"].error
+    assert str(folder / "processes.yaml") in error and "[0].facts.cost.cite: is missing" in error
 
 
 def test_letter_elements_are_inherited_from_the_federal_letter_by_id(tmp_path):
