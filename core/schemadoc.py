@@ -60,7 +60,9 @@ FILES: tuple[FileDoc, ...] = (
     FileDoc("processes.yaml", ("statedata.PROCESS_SCHEMA", "statedata.PROCESS_AMEND_SCHEMA",
                                "statedata.WITHDRAW_SCHEMA"),
             "The dispute processes, each with the facts `iepkit compare` shows (one row per key of `facts`) "
-            "and its steps. mediation, state-complaint and due-process are required.", "processes.yaml"),
+            "and its steps. Mediation, state-complaint and due-process come from the federal layer; a "
+            "state's file amends them (`facts` merge row by row), replaces them, adds its own processes or "
+            "withdraws one.", "processes.yaml", first_item_only=False),
     FileDoc("letters.yaml", ("statedata.LETTER_SCHEMA",),
             "Required. Each letter's metadata, the Jinja2 template it uses (under `letters/`) and the "
             "elements it must contain, each with the rule behind it; the conformance tests find every "
