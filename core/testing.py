@@ -166,7 +166,9 @@ def state_words(state: State) -> set[str]:
     """The words that name this state and nothing else: its name, its agency's names and
     office, and its local terms (a term's short form in brackets counts by itself)."""
     a = state.agency
-    phrases = {state.name, a.name, a.short_name, a.office_full, a.office_short}
+    phrases = {state.name, a.name, a.short_name, a.office_full}
+    if " " not in a.office_short.strip():
+        phrases.add(a.office_short)  # an abbreviation (OSE); a short form in words is too plain to count
     for value in state.terms.values():
         phrases.add(value)
         phrases.update(re.findall(r"\(([^)]+)\)", value))

@@ -164,3 +164,23 @@ def test_a_plugin_that_fails_to_load_fails_every_check_with_the_loaders_reason(b
         assert "plugin 'zedland'" in message and "state.yaml" in message
         assert "agency.mailing_address: is missing" in message
         assert "Unknown state" not in message
+
+
+def test_a_states_words_are_its_own_names_and_terms_but_not_federal_or_shared_words():
+    from iepkit import api
+    from iepkit.testing import foreign_words, state_words
+
+    from fictional_state import ZedlandPlugin
+
+    ms = api.load_registry(only=["mississippi"]).states["MS"]
+    words = state_words(ms)
+    assert {"Mississippi", "MDE", "OSE", "IEP Committee", "MET", "Mississippi Department of Education"} <= words
+    assert not {"Office of Special Education", "evaluation team", "IEP team"} & words
+    zz = ZedlandPlugin.__new__(ZedlandPlugin)
+    zz.state_yaml = None
+    zedland = zz.state()
+    text = ("Ask the Office of Special Education Programs (OSEP) and the U.S. Department of Education. "
+            "Your IEP team and evaluation team meet. The MET. Mississippi's ZBS.")
+    assert foreign_words(text, zedland, [ms]) == ["MET (MS)", "Mississippi (MS)"]
+    # A word both states use is not another state's word.
+    assert foreign_words("The ZBS met.", zedland, [zedland]) == []
