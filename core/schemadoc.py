@@ -68,8 +68,8 @@ FILES: tuple[FileDoc, ...] = (
             "elements it must contain, each with the rule behind it; the conformance tests find every "
             "element in the text of the PDF. Template helpers: CONTRIBUTING.md.", "letters.yaml"),
     FileDoc("guides.yaml", ("statedata.GUIDE_SCHEMA",),
-            "Optional. Guides, checklists, worksheets and scripts: the Starter Kit's pages. The kit needs "
-            "the guide `which-tool`.", "guides.yaml"),
+            "Optional. Guides, checklists, worksheets and scripts: the Starter Kit's pages. A guide with "
+            "id `which-tool` is printed above the kit's comparison of the formal processes.", "guides.yaml"),
     FileDoc("recommend.yaml", ("statedata.RECOMMEND_SCHEMA",),
             "Optional. What the process recommender weighs: a score per process, weights that apply when "
             "the parent's answers match, and filing limits taken from deadline rules.", "recommend.yaml",
