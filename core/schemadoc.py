@@ -77,7 +77,7 @@ FILES: tuple[FileDoc, ...] = (
     FileDoc("scenarios/*.yaml", ("scenarios.SCENARIO_SCHEMA",),
             "Events in, deadlines out, worked out by hand. The conformance tests run every file.",
             "scenarios/example-case.yaml", first_item_only=False),
-    FileDoc("a case file (for example examples/mississippi-case.yaml)", ("case.CASE_SCHEMA",),
+    FileDoc("a case file (like the ones in examples/)", ("case.CASE_SCHEMA",),
             "Not part of a state: what a parent writes once and every command reads. A state's example "
             "case, and the `sample_case` of its conformance tests, follow this format.",
             "example-case.yaml", first_item_only=False),

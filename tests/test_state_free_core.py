@@ -122,7 +122,9 @@ def state_word_hits(files: list[Path], words: set[str]) -> list[str]:
     for path in files:
         text = _code_text(path) if path.suffix == ".py" else _template_text(path)
         for word in sorted(words):
-            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
+            # A name in any case (a file called mississippi-case.yaml counts); an acronym only in capitals.
+            flags = 0 if word.isupper() else re.IGNORECASE
+            if re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", text, flags):
                 hits.append(f"{path.relative_to(ROOT)}: {word}")
     return hits
 
@@ -135,13 +137,15 @@ def test_no_state_words_in_core_or_shared_templates():
 
 def test_the_state_word_scan_finds_a_word_in_code_but_not_in_comments(tmp_path):
     code = tmp_path / "x.py"
-    code.write_text('"""About Mississippi."""\n# Texas here\nLABEL = "the IEP Committee"\n', encoding="utf-8")
+    code.write_text('"""About Mississippi."""\n# Texas here\nLABEL = "the IEP Committee"\n'
+                    'EXAMPLE = "see examples/texas-case.yaml"\nWORD = "tea or met"\n', encoding="utf-8")
     tpl = tmp_path / "x.html"
     tpl.write_text("{# Texas #}<!-- MDE --><p>Write to the TEA.</p>", encoding="utf-8")
     global ROOT
     old, ROOT = ROOT, tmp_path
     try:
-        assert state_word_hits([code, tpl], set(KNOWN_STATE_WORDS)) == ["x.py: IEP Committee", "x.html: TEA"]
+        assert state_word_hits([code, tpl], set(KNOWN_STATE_WORDS)) == ["x.py: IEP Committee", "x.py: Texas",
+                                                                        "x.html: TEA"]
     finally:
         ROOT = old
 
