@@ -383,3 +383,18 @@ def test_letter_elements_are_inherited_from_the_federal_letter_by_id(tmp_path):
     with pytest.raises(LayerError, match="'no-letter'"):
         from iepkit.model import Withdrawal
         merge("letters", {federal.id: federal}, {}, [Withdrawal("no-letter", "ZZ", "why")], "ZZ")
+
+
+def test_the_notes_page_says_whose_rule_each_part_is_once_a_letter_inherits_parts():
+    from dataclasses import replace
+
+    plain = api.render_letter("state-complaint", state="MS", fmt="txt")
+    assert "federal rule:" not in plain and "Mississippi rule:" not in plain  # no federal letters yet (#9)
+    reg = api.load_registry()
+    letter = reg.letters["MS"]["state-complaint"]
+    first, *rest = letter.elements
+    reg.letters["MS"]["state-complaint"] = replace(letter, elements=(replace(first, origin=FEDERAL), *rest))
+    api.set_registry(reg)
+    text = " ".join(api.render_letter("state-complaint", state="MS", fmt="txt").split())
+    assert f"{first.label} (federal rule: {first.cite[0].ref})" in text
+    assert f"{rest[0].label} (Mississippi rule: {rest[0].cite[0].ref})" in text
