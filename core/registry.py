@@ -105,7 +105,8 @@ class Registry:
             if host.broken:
                 reg._drop({i.name for i in host.broken})
             failed = reg._merge()
-            if not failed:
+            already = {i.name for i in host.broken}
+            if not failed or set(failed) <= already:  # nothing new to drop: stop
                 return reg
             for plugin, reason in failed.items():
                 host.mark_broken(plugin, f"registered invalid content ({reason})")

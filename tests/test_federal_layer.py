@@ -398,3 +398,16 @@ def test_the_notes_page_says_whose_rule_each_part_is_once_a_letter_inherits_part
     text = " ".join(api.render_letter("state-complaint", state="MS", fmt="txt").split())
     assert f"{first.label} (federal rule: {first.cite[0].ref})" in text
     assert f"{rest[0].label} (Mississippi rule: {rest[0].cite[0].ref})" in text
+
+
+def test_a_broken_federal_layer_drops_every_state_and_says_why(tmp_path, monkeypatch):
+    import iepkit.federal
+
+    (tmp_path / "deadlines.yaml").write_text(
+        (Path(FEDERAL_DATA.folder) / "deadlines.yaml").read_text("utf-8").replace("count: 45", "count: soon", 1),
+        "utf-8")
+    monkeypatch.setattr(iepkit.federal, "DATA", StateFolder(tmp_path, code=FEDERAL))
+    reg = api.load_registry(only=["mississippi"])
+    error = reg.host.infos["federal"].error
+    assert str(tmp_path / "deadlines.yaml") in error and ".count: expected a whole number" in error
+    assert reg.states == {} and not reg.deadline_rules
