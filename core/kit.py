@@ -257,8 +257,9 @@ def render_kit_html(inputs: KitInputs, *, today: _dt.date | None = None, log_pag
     contents += [(part.anchor, part.process.name, part.contents) for part in parts]
     if recommendation is not None:
         contents += which_tool
-    contents += [("checklists", "Checklists", [(g.id, g.title) for g in checklists]),
-                 ("letters", "Letters", []), ("communication-log", "Communication log", []),
+    if checklists:  # a part only when the state has checklists
+        contents.append(("checklists", "Checklists", [(g.id, g.title) for g in checklists]))
+    contents += [("letters", "Letters", []), ("communication-log", "Communication log", []),
                  ("get-help", "Where to get help", [])]
 
     env = add_filters(shared_environment().overlay())

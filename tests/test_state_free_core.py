@@ -238,3 +238,10 @@ def test_a_process_sending_to_an_unknown_contact_is_an_error_naming_it(tmp_path)
         _zz_kit(tmp_path, send_to={"mediation": "hearing"})
     assert "process 'mediation' has send_to 'hearing', which is not one of its contacts (hearings, zbs)" \
         in str(err.value)
+
+
+def test_a_kit_without_checklists_has_no_empty_checklists_part(tmp_path):
+    assert 'id="checklists"' not in _zz_kit(tmp_path)
+    api.set_registry(api.load_registry(only=["mississippi"]))
+    html = api.kit_html(state="MS", today=TODAY)
+    assert 'id="checklists"' in html and 'href="#checklists"' in html
