@@ -184,7 +184,18 @@ def test_optional_holidays_are_business_days():
 def test_texas_ships_the_scenarios_the_issue_asks_for():
     names = {p.stem for p in SCENARIOS}
     assert {"due-process-limit-one-year", "due-process-limit-two-years", "records-access",
-            "due-process-resolution-chain", "example-case"} <= names
+            "due-process-resolution-chain", "example-case", "evaluation-absences",
+            "evaluation-june-30", "evaluation-june-30-absent"} <= names
+
+
+def test_the_fiie_rule_uses_absences_and_the_june_30_date():
+    v = api.deadline_rule("TX", "initial-evaluation").current
+    assert (v.count, v.unit) == (45, "school-days")
+    assert v.extend_for_absences.at_least == 3
+    near = v.near_school_year_end
+    assert (near.at_least, near.fewer_than, near.month, near.day) == (35, 45, 6, 30)
+    assert near.unless_absences == 3
+    assert any("29.004(a-1)" in str(c) for c in v.cite)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
