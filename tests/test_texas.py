@@ -211,3 +211,13 @@ def test_texas_writes_only_what_differs_from_the_federal_layer():
     assert civil.origin == "TX" and civil.amended and not civil.current.verified
     assert rule("TX", "evidence-disclosure").amended
     assert any("89.1180(a)" in str(c) for c in rule("TX", "evidence-disclosure").current.cite)
+
+
+def test_texas_processes_amend_the_federal_ones_and_add_state_iep_facilitation():
+    procs = {p.id: p for p in api.processes("TX")}
+    for pid in ("mediation", "state-complaint", "due-process"):
+        assert procs[pid].origin == "TX" and procs[pid].amended, pid
+    assert procs["iep-facilitation"].origin == "TX" and not procs["iep-facilitation"].amended
+    assert "89.1197(e)(3)" in " ".join(str(c) for c in procs["iep-facilitation"].facts["timeline"].cite)
+    assert any("89.1195(f)" in str(c) for s in procs["state-complaint"].steps for c in s.cite)
+    assert "89.1185(i)" in " ".join(str(c) for c in procs["due-process"].facts["confidentiality"].cite)
