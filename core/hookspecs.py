@@ -4,6 +4,13 @@ Each hook receives a ``register`` callback and calls it once per item, so a
 plugin can contribute none, one or many. Implementations are marked with
 ``iepkit.hookimpl``. Hooks take no default arguments (pluggy does not pass them).
 Content registered for a state must name a state some plugin registered.
+
+Layers: the built-in ``federal`` plugin registers processes, letters and
+deadline rules with ``state=iepkit.model.FEDERAL``; every state inherits them.
+Through the same three hooks a state may register, besides its own items, an
+``iepkit.model.Amendment`` (change some fields of the federal item with that id)
+or an ``iepkit.model.Withdrawal`` (the federal item does not apply, and why).
+An item with a federal id overrides it. See ``iepkit.layers``.
 """
 from __future__ import annotations
 
