@@ -35,6 +35,9 @@ EVENT_TYPES: dict[str, str] = {
                          "not the day it was set)",
     "resolution-agreement-signed": "you and the district signed an agreement at the resolution meeting",
     "hearing-decision-issued": "the hearing officer's decision was issued",
+    "state-complaint-decision-issued": "the state education agency issued its written decision on your "
+                                       "state complaint; use the date on the decision",
+    "iep-meeting-no-agreement": "an IEP meeting ended without agreement on part of the IEP",
     "discrimination-occurred": "the most recent act of disability discrimination (Section 504 or the ADA)",
 }
 
@@ -71,6 +74,8 @@ EVENT_WORDS: dict[str, str] = {
     "hearing-scheduled": "The due process hearing was set for this day.",
     "resolution-agreement-signed": "The district and I signed a resolution agreement.",
     "hearing-decision-issued": "The hearing officer issued a decision.",
+    "state-complaint-decision-issued": "The state education agency issued its decision on my state complaint.",
+    "iep-meeting-no-agreement": "An IEP meeting ended without agreement on my child's IEP.",
     "discrimination-occurred": "My child was discriminated against because of disability.",
 }
 

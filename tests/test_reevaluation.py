@@ -42,9 +42,11 @@ def test_a_reevaluation_request_starts_no_initial_evaluation_rule():
     report = api.deadlines(case, today=TODAY)
     assert report.deadlines == []
     assert report.uncounted == {"reevaluation-requested": dt.date(2026, 10, 13)}
-    # Every other event type the case could list has a Mississippi rule.
+    # Every other event type the case could list has a Mississippi rule, except two that only
+    # some states count from (Texas: a complaint reconsideration, state IEP facilitation).
     rules = api.deadline_rules("MS")
-    assert {e for e in EVENT_TYPES if not any(r.trigger == e for r in rules)} == {"reevaluation-requested"}
+    assert {e for e in EVENT_TYPES if not any(r.trigger == e for r in rules)} == {
+        "reevaluation-requested", "state-complaint-decision-issued", "iep-meeting-no-agreement"}
 
 
 def test_the_note_cites_what_applies_and_invents_no_day_count():
