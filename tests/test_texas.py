@@ -185,7 +185,8 @@ def test_texas_ships_the_scenarios_the_issue_asks_for():
     names = {p.stem for p in SCENARIOS}
     assert {"due-process-limit-one-year", "due-process-limit-two-years", "records-access",
             "due-process-resolution-chain", "example-case", "evaluation-absences",
-            "evaluation-june-30", "evaluation-june-30-absent"} <= names
+            "evaluation-june-30", "evaluation-june-30-absent", "complaint-reconsideration",
+            "state-iep-facilitation"} <= names
 
 
 def test_the_fiie_rule_uses_absences_and_the_june_30_date():
@@ -221,3 +222,20 @@ def test_texas_processes_amend_the_federal_ones_and_add_state_iep_facilitation()
     assert "89.1197(e)(3)" in " ".join(str(c) for c in procs["iep-facilitation"].facts["timeline"].cite)
     assert any("89.1195(f)" in str(c) for s in procs["state-complaint"].steps for c in s.cite)
     assert "89.1185(i)" in " ".join(str(c) for c in procs["due-process"].facts["confidentiality"].cite)
+
+
+def test_each_process_is_sent_to_its_own_tea_office():
+    procs = {p.id: p for p in api.processes("TX")}
+    contacts = {c.id: c for c in api.find_state("TX").contacts}
+    assert procs["mediation"].send_to == procs["due-process"].send_to == "tea-legal"
+    assert procs["state-complaint"].send_to == "tea-complaints"
+    assert contacts["tea-legal"].email == "SE-Legal@tea.texas.gov"
+    assert contacts["tea-complaints"].email == "spedcomplaints@tea.texas.gov"
+
+
+def test_texas_only_clocks_the_reconsideration_and_the_facilitation_request():
+    recon = api.deadline_rule("TX", "complaint-reconsideration").current
+    assert (recon.trigger, recon.count, recon.unit) == ("state-complaint-decision-issued", 15, "calendar-days")
+    fiep = api.deadline_rule("TX", "state-iep-facilitation-request").current
+    assert (fiep.trigger, fiep.count, fiep.unit) == ("iep-meeting-no-agreement", 10, "calendar-days")
+    assert "complaint-reconsideration" in {p.id: p for p in api.processes("TX")}["state-complaint"].deadline_rules
