@@ -498,9 +498,18 @@ class _Run:
         text = (f"Rule {rule.id}: {v.label}: {_amount(v.count, v.unit)} {v.direction} "
                 f"{what}. Sources: {v.citations}.")
         if len(rule.versions) > 1 or v.effective_from or v.effective_until:
-            since = v.effective_from.isoformat() if v.effective_from else "(no start date)"
-            until = v.effective_until.isoformat() if v.effective_until else "now"
-            text += f" This version is in force from {since} to {until}."
+            # The version is chosen by the date the count starts from, which is not
+            # always the date a law keys on (a filing limit may change by filing
+            # date); say exactly what was matched, and leave the why to the note.
+            if v.effective_from and v.effective_until:
+                span = f"from {v.effective_from.isoformat()} to {v.effective_until.isoformat()}"
+            elif v.effective_from:
+                span = f"on or after {v.effective_from.isoformat()}"
+            elif v.effective_until:
+                span = f"on or before {v.effective_until.isoformat()}"
+            else:
+                span = "on any date"
+            text += f" This version is the one for a start date {span}."
         if not v.verified:
             text += f" {UNVERIFIED} This rule could not be confirmed in a primary source."
         return text
