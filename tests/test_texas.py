@@ -94,7 +94,8 @@ def test_explain_names_the_texas_rule_and_its_version(tmp_path):
     out = " ".join(res.output.split())
     assert "19 Tex. Admin. Code § 89.1151(c)" in out and "Tex. Educ. Code § 29.0164" in out
     assert "2 years after violation-known" in out
-    assert "from 2021-09-01" in out
+    assert "This version is the one for a start date on or after 2021-09-01." in out
+    assert "learned of the problem on or after September 1, 2021" in out  # why, in the note
     assert "Thu 2028-09-21" in out
 
 
