@@ -79,15 +79,14 @@ def test_every_problem_is_reported_at_once(tmp_path):
     assert "postal code" in text and "--name" in text and "not empty" in text
 
 
-def test_cli_refuses_with_exit_2_and_writes_nothing(tmp_path):
+def test_cli_refuses_with_exit_2_and_writes_nothing(tmp_path, monkeypatch):
     installed = api.states()[0]
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        result = runner.invoke(cli, ["new-state", installed.code, "--name", "Somewhere Else"])
-        assert result.exit_code == 2, result.output
-        assert f"{installed.code} is already installed" in result.output
-        assert "Traceback" not in result.output
-        assert os.listdir(".") == []
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["new-state", installed.code, "--name", "Somewhere Else"])
+    assert result.exit_code == 2, result.output
+    assert f"{installed.code} is already installed" in result.output
+    assert "Traceback" not in result.output
+    assert os.listdir(tmp_path) == []
 
 
 def test_an_empty_folder_is_filled(tmp_path):
