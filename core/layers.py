@@ -1,8 +1,9 @@
 """Layers of law: the federal base and a state on top, merged item by item.
 
 The built-in federal plugin (``iepkit.federal``) registers IDEA's deadline
-rules, process facts and (later) letters through the same hooks as a state,
-with ``state=FEDERAL``. For each state the registry merges, by id:
+rules, process facts and the elements federal rules require in letters
+through the same hooks as a state, with ``state=FEDERAL``. For each state the
+registry merges, by id:
 
 - a federal item the state does not mention is **inherited** as is
   (origin ``FEDERAL``);
@@ -12,6 +13,11 @@ with ``state=FEDERAL``. For each state the registry merges, by id:
   federal item: it stays the federal rule, marked as the state's (``amended``);
 - a ``Withdrawal`` removes it, with the state's reason;
 - a state item with a new id is an **addition**, after the federal items.
+
+A federal letter with no template is **elements-only**: a state never inherits
+it as a letter, but a state letter with its id inherits its elements, and each
+of the state letter's elements with a federal element's id amends that
+element (``merge_elements``).
 
 One function does it, used by the registry for the view and by
 ``iepkit.statedata`` to check a state's files when they load.
@@ -56,17 +62,29 @@ def merge_elements(federal: Iterable[LetterElement], own: Iterable[LetterElement
                    code: str) -> tuple[LetterElement, ...]:
     """A state letter's required elements on top of the federal letter's, by element id.
 
-    A federal element keeps its place unless the state's letter has one with the
-    same id; the state's other elements follow. A required element cannot be
-    withdrawn: federal law requires it.
+    A federal element the state's letter does not mention is inherited as is
+    (origin FEDERAL). A state element with the same id **amends** it: it stays
+    the federal requirement (``amended``), in the state's words (its label, and
+    its ``fields``, ``phrase`` and ``when`` where given), citing the federal rule
+    and then any rule of the state's own. The state's other elements follow. A
+    required element cannot be withdrawn: federal law requires it.
     """
     own = list(own)
     mine = {e.id: e for e in own}
-    out = [replace(mine[e.id], origin=mine[e.id].origin or code) if e.id in mine else replace(e, origin=FEDERAL)
+    out = [_amend_element(e, mine[e.id], code) if e.id in mine else replace(e, origin=FEDERAL)
            for e in federal]
     seen = {e.id for e in federal}
     out += [replace(e, origin=e.origin or code) for e in own if e.id not in seen]
     return tuple(out)
+
+
+def _amend_element(federal: LetterElement, mine: LetterElement, code: str) -> LetterElement:
+    refs = {c.ref for c in federal.cite}
+    return replace(federal, label=mine.label, fields=mine.fields or federal.fields,
+                   phrase=mine.phrase or federal.phrase, when=mine.when or federal.when,
+                   verified=mine.verified and federal.verified,
+                   cite=(*federal.cite, *(c for c in mine.cite if c.ref not in refs)),
+                   origin=mine.origin or code, amended=True)
 
 
 #: Fields whose change makes an amended rule count differently (not only read differently).
@@ -111,28 +129,42 @@ def merge(kind: str, federal: Mapping[str, Any], own: Mapping[str, Any],
         if change.id in amendments or change.id in withdrawn or change.id in own:
             raise LayerError(f"{_where(change)}the federal {what} '{change.id}' is overridden, amended or "
                              "withdrawn more than once; expected one entry for it", change)
+        item = federal[change.id]
+        if isinstance(item, LetterTemplate) and item.elements_only:
+            verb = "withdraws" if isinstance(change, Withdrawal) else "amends"
+            raise LayerError(f"{_where(change)}{verb} the federal letter '{change.id}', which holds only the "
+                             "elements a letter of that id must have; expected the state's own letter "
+                             "with that id instead", change)
         if isinstance(change, Withdrawal):
             withdrawn[change.id] = change
         else:
             amendments[change.id] = change
+    def elements_only(item_id: str) -> bool:
+        item = federal.get(item_id)
+        return isinstance(item, LetterTemplate) and item.elements_only
+
     out: dict[str, Any] = {}
     for item_id, item in federal.items():
-        if item_id in withdrawn:
-            continue
+        if item_id in withdrawn or elements_only(item_id):
+            continue  # an elements-only letter is merged into the state's own, in the state's order
         if item_id in own:
-            mine = own[item_id]
-            if isinstance(mine, LetterTemplate) and isinstance(item, LetterTemplate):
-                mine = replace(mine, elements=merge_elements(item.elements, mine.elements, code))
-            out[item_id] = _mark(mine, code, code, False, state_name)
+            out[item_id] = _mark(_over(item, own[item_id], code), code, code, False, state_name)
         elif item_id in amendments:
             out[item_id] = _mark(amend(replace(item, state=code), amendments[item_id].changes),
                                  code, code, True, state_name, amendments[item_id].changes)
         else:
             out[item_id] = _mark(item, code, FEDERAL, False, state_name)
     for item_id, item in own.items():
-        if item_id not in federal:
-            out[item_id] = _mark(item, code, code, False, state_name)
+        if item_id not in federal or elements_only(item_id):
+            out[item_id] = _mark(_over(federal.get(item_id), item, code), code, code, False, state_name)
     return out, withdrawn
+
+
+def _over(federal: Any, mine: Any, code: str) -> Any:
+    """The state's item in place of the federal one: a letter keeps the federal letter's elements."""
+    if isinstance(mine, LetterTemplate) and isinstance(federal, LetterTemplate):
+        return replace(mine, elements=merge_elements(federal.elements, mine.elements, code))
+    return mine
 
 
 def _mark(item: Any, code: str, origin: str, amended: bool, state_name: str,

@@ -7,6 +7,7 @@ and passes them to the ``register`` callback of a hook.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -159,10 +160,24 @@ class LetterElement:
     when: str | None = None
     #: FEDERAL for an element the state's letter inherits from the federal letter of its id.
     origin: str = ""
+    #: True for a state's element with the id of a federal one: the federal requirement, in the state's words.
+    amended: bool = False
 
     def applies(self, case: object | None) -> bool:
         """Whether the element is required for this case (always, in a blank form)."""
         return self.when is None or case is None or bool(case.get(self.when))  # type: ignore[attr-defined]
+
+    @property
+    def law(self) -> str:
+        """Whose law requires it, by what it cites: "federal", "state" or "both" (for the notes page)."""
+        if self.origin == FEDERAL:
+            return "federal"
+        federal = [bool(_FEDERAL_CITE.search(c.ref)) for c in self.cite]
+        return "federal" if all(federal) else "both" if any(federal) else "state"
+
+
+#: A citation of federal law: the Code of Federal Regulations or the United States Code.
+_FEDERAL_CITE = re.compile(r"\b(CFR|C\.F\.R\.|U\.S\.C\.)")
 
 
 @dataclass(frozen=True)
@@ -183,6 +198,11 @@ class LetterTemplate:
     filing_limit_rule: str | None = None
     origin: str = ""
     amended: bool = False
+
+    @property
+    def elements_only(self) -> bool:
+        """A federal letter with no template: only its elements, merged into a state's letter of its id."""
+        return not self.template
 
 
 #: The kinds of guide a state can register.

@@ -142,6 +142,12 @@ LETTER_SCHEMA = s.ListOf(min_items=1, item=s.Record(fields={
     "filing_limit_rule": s.Id(label="the deadline rule that limits when this letter may be filed"),
 }))
 
+#: The federal layer's letters.yaml: elements-only letters (no template, summary
+#: or notes), each merged into a state's own letter of its id (iepkit.layers).
+#: Not a state file, so not named *_SCHEMA (docs/state-files.md lists state files).
+_ELEMENTS_ONLY_LETTERS = s.ListOf(min_items=1, item=s.Record(fields={
+    k: LETTER_SCHEMA.item.fields[k] for k in ("id", "title", "last_reviewed", "elements")}))
+
 GUIDE_SCHEMA = s.ListOf(item=s.Record(fields={
     "id": s.Id(required=True),
     "title": s.Text(required=True, multiline=False),
@@ -428,19 +434,22 @@ class StateFolder:
 
     @cached_property
     def letters(self) -> list[LetterTemplate]:
-        code = self.state.code
+        """letters.yaml: the letters; the federal layer's hold only elements (no template)."""
+        code = self.code
         path = self.folder / "letters.yaml"
+        federal = code == FEDERAL
         out, problems = [], []
-        for i, d in enumerate(self._load("letters.yaml", LETTER_SCHEMA)):
-            if not (self.folder / d["template"]).is_file():
+        for i, d in enumerate(self._load("letters.yaml", _ELEMENTS_ONLY_LETTERS if federal else LETTER_SCHEMA,
+                                         optional=federal)):
+            if not federal and not (self.folder / d["template"]).is_file():
                 problems.append(Problem(f"[{i}].template", "names a file that does not exist in the plugin folder"))
                 continue
             elements = tuple(LetterElement(id=e["id"], label=e["label"], cite=e["cite"],
                                            fields=tuple(e.get("fields", ())), phrase=e.get("phrase"),
                                            verified=e.get("verified", True), when=e.get("when"))
                              for e in d["elements"])
-            out.append(LetterTemplate(id=d["id"], state=code, title=d["title"], summary=d["summary"],
-                                      template=d["template"], template_dir=self.folder,
+            out.append(LetterTemplate(id=d["id"], state=code, title=d["title"], summary=d.get("summary", ""),
+                                      template=d.get("template", ""), template_dir=self.folder,
                                       process=d.get("process"), elements=elements,
                                       notes=tuple(_to_statement(n) for n in d.get("notes", [])),
                                       last_reviewed=d["last_reviewed"],

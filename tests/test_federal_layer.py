@@ -388,16 +388,18 @@ def test_letter_elements_are_inherited_from_the_federal_letter_by_id(tmp_path):
 def test_the_notes_page_says_whose_rule_each_part_is_once_a_letter_inherits_parts():
     from dataclasses import replace
 
-    plain = api.render_letter("state-complaint", state="MS", fmt="txt")
-    assert "federal rule:" not in plain and "Mississippi rule:" not in plain  # no federal letters yet (#9)
+    # The mediation letter has no federal parts (federal law sets no content): no layers named.
+    plain = api.render_letter("mediation-request", state="MS", fmt="txt")
+    assert "federal rule:" not in plain and "Mississippi rule:" not in plain
     reg = api.load_registry()
     letter = reg.letters["MS"]["state-complaint"]
-    first, *rest = letter.elements
-    reg.letters["MS"]["state-complaint"] = replace(letter, elements=(replace(first, origin=FEDERAL), *rest))
+    first, second, *rest = letter.elements
+    own = replace(second, origin="MS", amended=False, cite=(Citation("Miss. Code Ann. § 37-23-1"),))
+    reg.letters["MS"]["state-complaint"] = replace(letter, elements=(replace(first, origin=FEDERAL), own, *rest))
     api.set_registry(reg)
     text = " ".join(api.render_letter("state-complaint", state="MS", fmt="txt").split())
     assert f"{first.label} (federal rule: {first.cite[0].ref})" in text
-    assert f"{rest[0].label} (Mississippi rule: {rest[0].cite[0].ref})" in text
+    assert f"{own.label} (Mississippi rule: Miss. Code Ann. § 37-23-1)" in text
 
 
 def test_a_broken_federal_layer_drops_every_state_and_says_why(tmp_path, monkeypatch):

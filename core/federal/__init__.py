@@ -7,7 +7,8 @@ It registers no state, so ``iepkit states`` never lists it. Its items carry
 ``state=FEDERAL``; the registry gives each state the merged view, where the
 state overrides, amends, adds to or withdraws items by id (``iepkit.layers``).
 
-Everything here is data in this folder, in the same format as a state's files,
+Everything here is data in this folder, in the same format as a state's files
+(letters.yaml holds only the elements federal rules require; see iepkit.layers),
 with federal citations only and no state's words.
 """
 from __future__ import annotations
@@ -31,3 +32,10 @@ def register_processes(register):
 def register_deadline_rules(register):
     for rule in DATA.deadline_rules:
         register(rule)
+
+
+@hookimpl
+def register_letters(register):
+    # Elements-only letters: merged into each state's own letter of the same id.
+    for letter in DATA.letters:
+        register(letter)
