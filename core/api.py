@@ -176,7 +176,7 @@ def render_letter(letter_id: str, *, state: str | None = None, case: Case | None
 def output_format(path: str | Path, fmt: str | None, formats: Iterable[str], *, what: str) -> str:
     """The format to write ``path`` in: ``fmt``, else the file's ending, else PDF.
 
-    An ending iepkit cannot write (``letter.docx``) or one that ``fmt``
+    An ending iepkit cannot write (``letter.rtf``) or one that ``fmt``
     contradicts raises IepkitError listing what it can write, so no file is
     ever named for one format and filled with another.
     """

@@ -367,11 +367,12 @@ def kit(state: str | None, case_file: Path | None, answers_file: Path | None, fm
               help="Your case file (YAML). Without it, the letter is a printable form with blank lines.")
 @click.option("--state", "state", help=STATE_HELP + " Not needed with --case: the case's state is used.")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default=None,
-              help="Output format. Default: taken from -o's ending (.pdf, .html, .md, .txt), else pdf. "
+              help="Output format (docx: a Word file you can edit). Default: taken from -o's ending "
+                   "(.pdf, .html, .md, .txt, .docx), else pdf. "
                    "It must agree with -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write, ending in .pdf, .html, .md or .txt (any other ending is an error). "
-                   "Default: TYPE.pdf for PDF; other formats print to the screen.")
+              help="File to write, ending in .pdf, .html, .md, .txt or .docx (any other ending is an "
+                   "error). Default: TYPE.pdf for PDF, TYPE.docx for Word; other formats print to the screen.")
 @click.option("--blanks", is_flag=True, help="Print fill-in lines for fields the case file lacks, instead of stopping.")
 @click.option("--no-notes", is_flag=True, help="Leave out the page of notes for you after the letter.")
 @click.option("--force", is_flag=True,
@@ -404,8 +405,8 @@ def letter(letter_type: str, case_file: Path | None, state: str | None, fmt: str
                                   notes=not no_notes, today=letter_date)
     from .letters import to_format
     data = to_format(rendered, fmt)
-    if output is None and fmt == "pdf":
-        output = Path(f"{letter_type}.pdf")
+    if output is None and fmt in ("pdf", "docx"):
+        output = Path(f"{letter_type}.{fmt}")  # a file, not bytes on the screen
     if output is None:
         click.echo(data, nl=False)
     else:

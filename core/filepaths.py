@@ -1,7 +1,7 @@
 """The file paths people type: what they point at, and which format a file name asks for.
 
 One table maps file name endings to the formats iepkit writes, so every
-command agrees on what ``-o letter.docx`` means: an error that lists what iepkit
+command agrees on what ``-o letter.rtf`` means: an error that lists what iepkit
 can write, given before any work is done and before anything is written. A
 name with no ending is written in the format asked for (or PDF), with a note.
 
@@ -19,13 +19,13 @@ from typing import Sequence
 #: File name endings (lowercase, no dot) and the format each one means.
 EXTENSIONS: dict[str, str] = {
     "pdf": "pdf", "html": "html", "htm": "html", "md": "md", "markdown": "md", "txt": "txt",
-    "text": "txt",
+    "text": "txt", "docx": "docx",
     "ics": "ics", "yaml": "yaml", "yml": "yaml",
 }
 
 #: The ending a new file of each format gets in examples.
-ENDING: dict[str, str] = {"pdf": ".pdf", "html": ".html", "md": ".md", "txt": ".txt", "ics": ".ics",
-                          "yaml": ".yaml"}
+ENDING: dict[str, str] = {"pdf": ".pdf", "html": ".html", "md": ".md", "txt": ".txt", "docx": ".docx",
+                          "ics": ".ics", "yaml": ".yaml"}
 
 #: The formats the Starter Kit can be written in (letters: ``iepkit.render.FORMATS``).
 KIT_FORMATS: tuple[str, ...] = ("pdf", "html")

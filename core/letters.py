@@ -146,12 +146,15 @@ def render_letter(letter: LetterTemplate, state: State, case: Case | None = None
 
 
 def to_format(rendered: RenderedLetter, fmt: str) -> bytes | str:
-    """The rendered letter as ``pdf`` (bytes), ``html``, ``md`` or ``txt`` (str)."""
+    """The rendered letter as ``pdf`` or ``docx`` (bytes), ``html``, ``md`` or ``txt`` (str)."""
     if fmt == "html":
         return rendered.html
     if fmt == "pdf":
         from .render.pdf import html_to_pdf
         return html_to_pdf(rendered.html)
+    if fmt == "docx":
+        from .render.docx import html_to_docx
+        return html_to_docx(rendered.html, rendered.letter.title)
     from .render.text import html_to_markdown, html_to_text
     if fmt == "md":
         return html_to_markdown(rendered.html)

@@ -2,9 +2,10 @@
 
 Templates produce a small, semantic subset of HTML (headings, paragraphs,
 lists, a few classed spans and divs). ``html`` wraps it in a printable page,
-``pdf`` prints that page with WeasyPrint, and ``text`` converts the subset to
-Markdown or plain text, so every format says exactly the same thing.
+``pdf`` prints that page with WeasyPrint, ``text`` converts the subset to
+Markdown or plain text and ``docx`` to a Word document, so every format says
+exactly the same thing.
 """
 from __future__ import annotations
 
-FORMATS = ("pdf", "html", "md", "txt")
+FORMATS = ("pdf", "html", "md", "txt", "docx")
