@@ -465,12 +465,19 @@ def kit_html(*, state: str | None = None, case: Case | None = None, answers: dic
 
 
 def render_kit(*, fmt: str = "pdf", **kwargs: Any) -> bytes | str:
-    """The Starter Kit as PDF bytes or an HTML string."""
+    """The Starter Kit as PDF bytes or an HTML string, or its Letters part as DOCX bytes."""
     if fmt not in KIT_FORMATS:
         raise UnknownChoiceError("format for the kit", fmt, list(KIT_FORMATS))
     html = kit_html(**kwargs)
     if fmt == "html":
         return html
+    if fmt == "docx":
+        import html as _html
+        import re
+
+        from .render.docx import html_to_docx, kit_letters_part
+        title = re.search(r"<title>([^<]*)</title>", html)
+        return html_to_docx(kit_letters_part(html), _html.unescape(title[1]) if title else "")
     from .render.pdf import html_to_pdf
     return html_to_pdf(html)
 

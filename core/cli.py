@@ -325,11 +325,12 @@ def recommend(state: str | None, case_file: Path | None, answers_file: Path | No
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Answers for the recommendation (see `iepkit recommend --help`).")
 @click.option("--format", "fmt", type=click.Choice(list(KIT_FORMATS)), default=None,
-              help="pdf to print, or html: one self-contained page for screen readers and phones. "
-                   "Default: from -o's ending (.pdf, .html), else pdf. It must agree with -o.")
+              help="pdf to print, html: one self-contained page for screen readers and phones, or "
+                   "docx: the kit's letters as a Word file to edit. "
+                   "Default: from -o's ending (.pdf, .html, .docx), else pdf. It must agree with -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write, ending in .pdf or .html (any other ending is an error). "
-                   "Default: starter-kit.pdf (or .html).")
+              help="File to write, ending in .pdf, .html or .docx (any other ending is an error). "
+                   "Default: starter-kit.pdf (or .html, .docx).")
 @click.option("--today", "today_text", metavar="YYYY-MM-DD", help="Work out deadlines and limits from this date.")
 def kit(state: str | None, case_file: Path | None, answers_file: Path | None, fmt: str | None,
         output: Path | None, today_text: str | None) -> None:

@@ -28,7 +28,7 @@ ENDING: dict[str, str] = {"pdf": ".pdf", "html": ".html", "md": ".md", "txt": ".
                           "ics": ".ics", "yaml": ".yaml"}
 
 #: The formats the Starter Kit can be written in (letters: ``iepkit.render.FORMATS``).
-KIT_FORMATS: tuple[str, ...] = ("pdf", "html")
+KIT_FORMATS: tuple[str, ...] = ("pdf", "html", "docx")  # docx: the kit's letters only
 
 
 def _words(items: Sequence[str]) -> str:

@@ -71,6 +71,8 @@ def test_filled_letter_holds_every_required_element_and_citation(cases, code, le
                 assert piece in letter, f"{code} {letter_id}/{element.id}: the value of {path} is missing"
     # Signed by hand: the line to sign on stays a line in a filled letter too.
     assert re.search(r"Signature: _{20,} \([^)]*sign", letter)
+    # Address lines start at the margin: no space left over from the HTML around a line break.
+    assert not [p.text for p in document.paragraphs if "\n " in p.text or " \n" in p.text]
 
 
 @pytest.mark.parametrize("code", sorted(EXAMPLES))
@@ -210,3 +212,29 @@ def test_libreoffice_opens_it(tmp_path, cases):
                    check=True, capture_output=True, timeout=120)
     text = pdf_text((tmp_path / "sc.pdf").read_bytes())
     assert "Jordan Avery Rivers" in text and "not part of the letter" in text
+
+
+@pytest.mark.parametrize("code", sorted(EXAMPLES))
+def test_kit_as_word_holds_its_letters_section(cases, code, tmp_path):
+    from click.testing import CliRunner
+
+    from iepkit.cli import cli
+
+    out = tmp_path / "kit.docx"
+    result = CliRunner().invoke(cli, ["kit", "--case", EXAMPLES[code], "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    document = read(out.read_bytes())
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "Letters", "the Word kit is the kit's Letters part"
+    assert "Communication log" not in texts
+    letters = api.letters(code)
+    case = cases[code]
+    whole = normalise(" ".join(texts))
+    for template in letters:
+        assert template.title in texts, template.title
+    # Each letter starts on a new page, as in the printed kit.
+    breaks = [p for p in document.paragraphs if p.paragraph_format.page_break_before]
+    assert len(breaks) == len(letters)
+    assert all(piece in whole for piece in expected_text(case.get("student.name")))
+    assert (document.sections[0].page_width.inches, document.sections[0].page_height.inches) == (8.5, 11.0)

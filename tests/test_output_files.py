@@ -46,9 +46,9 @@ def test_a_letter_refuses_an_ending_it_cannot_write(here, name):
 
 
 def test_the_kit_refuses_an_ending_it_cannot_write(here):
-    for name in ("kit.docx", "kit.md", "kit.txt"):
+    for name in ("kit.odt", "kit.md", "kit.txt"):
         err = one_error(run("kit", "--state", "MS", "-o", name))
-        assert "iepkit cannot write the kit as a ." in err and "It can write pdf or html" in err
+        assert "iepkit cannot write the kit as a ." in err and "It can write pdf, html or docx" in err
     assert list(here.iterdir()) == []
 
 
@@ -153,7 +153,7 @@ def test_the_library_follows_the_same_endings(here):
         api.write_letter(here / "x.odt", "mediation-request", state="MS")
     with pytest.raises(IepkitError, match=r"fmt pdf does not match .*x.html, which ends in .html"):
         api.write_letter(here / "x.html", "mediation-request", state="MS", fmt="pdf")
-    with pytest.raises(IepkitError, match="iepkit cannot write the kit as a .md file. It can write pdf or html"):
+    with pytest.raises(IepkitError, match="iepkit cannot write the kit as a .md file. It can write pdf, html or docx"):
         api.write_kit(here / "kit.md", state="MS")
     assert list(here.iterdir()) == []
     api.write_letter(here / "x.html", "mediation-request", state="MS")  # the ending picks the format

@@ -127,14 +127,21 @@ class _Builder(HTMLParser):
                 if i:
                     flat.append((None, style))
                 flat.append((piece, style))
-        for i, (piece, style) in enumerate(flat):
+        for i, (piece, _) in enumerate(flat):
+            if piece is not None:
+                continue
+            for step, strip in ((-1, str.rstrip), (1, str.lstrip)):
+                j = i + step
+                while 0 <= j < len(flat) and flat[j][0] is not None:
+                    text = strip(flat[j][0], " ")
+                    flat[j] = (text, flat[j][1])
+                    if text:
+                        break
+                    j += step
+        for piece, style in flat:
             if piece is None:
                 para.add_run().add_break()
                 continue
-            if i and flat[i - 1][0] is None:
-                piece = piece.lstrip(" ")
-            if i + 1 < len(flat) and flat[i + 1][0] is None:
-                piece = piece.rstrip(" ")
             if piece:
                 run = para.add_run(piece)
                 if "b" in style:
@@ -181,7 +188,7 @@ class _Builder(HTMLParser):
             self.classes.append(cls)
         if tag == "section" and "notes" in cls:
             self._start_notes()
-        elif "page-break" in cls and self.doc.paragraphs:
+        elif ("page-break" in cls or "kit-letter" in cls) and self.doc.paragraphs:
             self.break_before = True
         if tag in ("ul", "ol"):
             self.lists.append([1 if tag == "ol" else None])
@@ -305,6 +312,20 @@ def _notes_font(doc: Any) -> None:
                 run.font.name = NOTES_FONT
                 if run.font.size is None:
                     run.font.size = Pt(9.5)
+
+
+def kit_letters_part(html: str) -> str:
+    """The Starter Kit page cut down to its Letters part: the list of letters and each letter.
+
+    The Word kit is the part a parent edits; guides, worksheets and log pages
+    are for printing (PDF) or reading (HTML). The part runs from the kit's
+    ``id="letters"`` section to the next part of the kit.
+    """
+    start = html.index('<section class="flow letters-intro" id="letters">')
+    end = html.find('<section class="part"', start)
+    if end < 0:
+        end = html.index("</body>", start)
+    return html[start:end]
 
 
 def html_to_docx(html: str, title: str = "") -> bytes:
