@@ -14,6 +14,8 @@ registry merges, by id:
 - a ``Withdrawal`` removes it, with the state's reason;
 - a state item with a new id is an **addition**, after the federal items.
 
+A federal letter with a template (core/federal/letters/) is inherited, overridden
+or amended like any item: a state without a letter of its id gets it as is.
 A federal letter with no template is **elements-only**: a state never inherits
 it as a letter, but a state letter with its id inherits its elements, and each
 of the state letter's elements with a federal element's id amends that
@@ -55,6 +57,8 @@ def amend(item: Any, changes: Mapping[str, Any]) -> Any:
         updates["facts"] = {**item.facts, **updates["facts"]}
     if isinstance(item, LetterTemplate) and "elements" in updates:
         updates["elements"] = merge_elements(item.elements, updates["elements"], item.state)
+    if isinstance(item, LetterTemplate) and "notes" in updates:
+        updates["notes"] = (*item.notes, *updates["notes"])  # the state's notes after the federal ones
     return replace(item, **updates)
 
 

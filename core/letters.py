@@ -113,10 +113,21 @@ def unverified_statements(letter: LetterTemplate, state: State) -> list[Statemen
     out = [n for n in letter.notes if not n.verified]
     out += [Statement(text=f"Letter element: {e.label}", cite=e.cite, verified=False)
             for e in letter.elements if not e.verified]
-    if not state.agency.verified:
+    # Only a letter for one of the state's processes goes to (or past) the state agency.
+    if not state.agency.verified and letter.process:
         out.append(Statement(text=f"The mailing address of the {state.agency.office_full}",
                              cite=state.agency.cite, verified=False, note=state.agency.note))
     return out
+
+
+def starts_deadline(letter: LetterTemplate, state: State) -> dict[str, Any] | None:
+    """What sending the letter starts, in plain words: the event and the deadlines it starts."""
+    if not letter.starts_event:
+        return None
+    from .api import deadline_rules  # lazily: the api imports this module
+    from .events import EVENT_TYPES
+    labels = [r.label for r in deadline_rules(state.code) if r.current.trigger == letter.starts_event]
+    return {"event": EVENT_TYPES[letter.starts_event], "deadlines": labels}
 
 
 def render_letter(letter: LetterTemplate, state: State, case: Case | None = None, *,
@@ -132,12 +143,13 @@ def render_letter(letter: LetterTemplate, state: State, case: Case | None = None
     env = _environment(letter)
     template = env.get_template(letter.template)
     unverified = unverified_statements(letter, state)
+    starts = starts_deadline(letter, state)
     body = template.render(
         v=filler.v, raw=filler.raw, has=filler.has, event=filler.event, timeline=filler.timeline,
         blank=blank, form=filler.form,
         state=state, agency=state.agency, letter=letter, issue_label=ISSUE_TYPES.get,
         today=(today or _dt.date.today()), notes=notes, unverified=unverified,
-        term=state.term,
+        term=state.term, starts=starts,
     )
     if filler.missing and not blanks:
         raise MissingFieldsError(case.source if case else "case", letter.id, filler.missing)

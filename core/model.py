@@ -196,6 +196,8 @@ class LetterTemplate:
     last_reviewed: _dt.date | None = None
     #: The deadline rule that limits when this letter may be filed (a guard rail).
     filing_limit_rule: str | None = None
+    #: The event type sending this letter starts (its date starts a deadline), if any.
+    starts_event: str | None = None
     origin: str = ""
     amended: bool = False
 

@@ -63,10 +63,12 @@ FILES: tuple[FileDoc, ...] = (
             "and its steps. Mediation, state-complaint and due-process come from the federal layer; a "
             "state's file amends them (`facts` merge row by row), replaces them, adds its own processes or "
             "withdraws one.", "processes.yaml", first_item_only=False),
-    FileDoc("letters.yaml", ("statedata.LETTER_SCHEMA",),
+    FileDoc("letters.yaml", ("statedata.LETTER_SCHEMA", "statedata.LETTER_AMEND_SCHEMA"),
             "Required. Each letter's metadata, the Jinja2 template it uses (under `letters/`) and the "
             "elements it must contain, each with the rule behind it; the conformance tests find every "
-            "element in the text of the PDF. Template helpers: CONTRIBUTING.md.", "letters.yaml"),
+            "element in the text of the PDF. A whole federal letter (the records request) is inherited "
+            "without being written here; an entry with `amends: federal` extends it. Template helpers: "
+            "CONTRIBUTING.md.", "letters.yaml"),
     FileDoc("guides.yaml", ("statedata.GUIDE_SCHEMA",),
             "Optional. Guides, checklists, worksheets and scripts: the Starter Kit's pages. A guide with "
             "id `which-tool` is printed above the kit's comparison of the formal processes.", "guides.yaml"),

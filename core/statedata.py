@@ -140,13 +140,18 @@ LETTER_SCHEMA = s.ListOf(min_items=1, item=s.Record(fields={
     })),
     "notes": s.ListOf(item=_statement()),
     "filing_limit_rule": s.Id(label="the deadline rule that limits when this letter may be filed"),
+    "starts_event": s.Choice(choices=tuple(EVENT_TYPES), label="the event the letter starts, one of: "
+                             + ", ".join(EVENT_TYPES)),
 }))
 
-#: The federal layer's letters.yaml: elements-only letters (no template, summary
-#: or notes), each merged into a state's own letter of its id (iepkit.layers).
-#: Not a state file, so not named *_SCHEMA (docs/state-files.md lists state files).
-_ELEMENTS_ONLY_LETTERS = s.ListOf(min_items=1, item=s.Record(fields={
-    k: LETTER_SCHEMA.item.fields[k] for k in ("id", "title", "last_reviewed", "elements")}))
+#: The federal layer's letters.yaml: elements-only letters (no template), each
+#: merged into a state's own letter of its id, and full letters (with a template
+#: in core/federal/letters/) every state inherits unless it writes its own
+#: (iepkit.layers). Not a state file, so not named *_SCHEMA (docs/state-files.md
+#: lists state files).
+_FEDERAL_LETTERS = s.ListOf(min_items=1, item=s.Record(fields={
+    k: (replace(f, required=False) if k in ("summary", "template") else f)
+    for k, f in LETTER_SCHEMA.item.fields.items()}))
 
 GUIDE_SCHEMA = s.ListOf(item=s.Record(fields={
     "id": s.Id(required=True),
@@ -433,30 +438,42 @@ class StateFolder:
         return [*own, *changes]
 
     @cached_property
-    def letters(self) -> list[LetterTemplate]:
-        """letters.yaml: the letters; the federal layer's hold only elements (no template)."""
+    def letters(self) -> list[LetterTemplate | Amendment | Withdrawal]:
+        """letters.yaml: the letters, then amendments of full federal letters.
+
+        The federal layer's letters hold only elements (no template) or are full
+        letters with a template in its own folder (``letters/``).
+        """
         code = self.code
         path = self.folder / "letters.yaml"
         federal = code == FEDERAL
+        entries, changes = self._load_layered("letters.yaml", _FEDERAL_LETTERS if federal else LETTER_SCHEMA,
+                                              LETTER_AMEND_SCHEMA, optional=federal)
         out, problems = [], []
-        for i, d in enumerate(self._load("letters.yaml", _ELEMENTS_ONLY_LETTERS if federal else LETTER_SCHEMA,
-                                         optional=federal)):
-            if not federal and not (self.folder / d["template"]).is_file():
+        for i, d in enumerate(entries):
+            if d is None:
+                continue
+            if (d.get("template") or not federal) and not (self.folder / d["template"]).is_file():
                 problems.append(Problem(f"[{i}].template", "names a file that does not exist in the plugin folder"))
                 continue
-            elements = tuple(LetterElement(id=e["id"], label=e["label"], cite=e["cite"],
-                                           fields=tuple(e.get("fields", ())), phrase=e.get("phrase"),
-                                           verified=e.get("verified", True), when=e.get("when"))
-                             for e in d["elements"])
             out.append(LetterTemplate(id=d["id"], state=code, title=d["title"], summary=d.get("summary", ""),
                                       template=d.get("template", ""), template_dir=self.folder,
-                                      process=d.get("process"), elements=elements,
+                                      process=d.get("process"), elements=_to_elements(d["elements"]),
                                       notes=tuple(_to_statement(n) for n in d.get("notes", [])),
                                       last_reviewed=d["last_reviewed"],
-                                      filing_limit_rule=d.get("filing_limit_rule")))
+                                      filing_limit_rule=d.get("filing_limit_rule"),
+                                      starts_event=d.get("starts_event")))
         if problems:
             raise InputError(str(path), problems)
-        return out
+        for change in changes:
+            if isinstance(change, Amendment) and "elements" in change.changes:
+                change.changes["elements"] = _to_elements(change.changes["elements"])
+            if isinstance(change, Amendment) and "notes" in change.changes:
+                change.changes["notes"] = tuple(_to_statement(n) for n in change.changes["notes"])
+        problems = self._layer_problems("letters", {x.id: x for x in out}, changes)
+        if problems:
+            raise InputError(str(path), problems)
+        return [*out, *changes]
 
     @cached_property
     def guides(self) -> list[Guide]:
@@ -559,6 +576,20 @@ DEADLINE_AMEND_SCHEMA = _amend_schema(
 PROCESS_AMEND_SCHEMA = _amend_schema(
     PROCESS_SCHEMA.item, ("name", "summary", "letter", "steps", "deadline_rules", "send_to"),
     facts=s.Record(label="the rows it words differently", fields={k: _statement(False) for k in COMPARISON_FIELDS}))
+
+#: In letters.yaml, for a federal letter with a template: the state keeps the
+#: federal template and changes its title, summary or review date; its
+#: `elements` are merged with the federal ones by id (an extra element with its
+#: citation, or a federal one in the state's words) and its `notes` follow the
+#: federal notes. To change the letter itself, write the whole letter (an override).
+LETTER_AMEND_SCHEMA = _amend_schema(LETTER_SCHEMA.item, ("title", "summary", "last_reviewed", "elements", "notes"))
+
+
+def _to_elements(raw: list[dict[str, Any]]) -> tuple[LetterElement, ...]:
+    return tuple(LetterElement(id=e["id"], label=e["label"], cite=e["cite"], fields=tuple(e.get("fields", ())),
+                               phrase=e.get("phrase"), verified=e.get("verified", True), when=e.get("when"))
+                 for e in raw)
+
 
 #: `- {id: ..., withdraw: "why it does not apply", cite: [...]}`: the federal item is dropped.
 WITHDRAW_SCHEMA = s.Record(fields={

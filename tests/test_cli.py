@@ -37,8 +37,9 @@ def test_every_command_has_help(cli, command):
 def test_state_by_code_or_name(cli, given):
     result = cli("letters", "--state", given, "--json")
     assert result.returncode == 0, result.stderr
-    assert [x["id"] for x in json.loads(result.stdout)] == ["mediation-request", "state-complaint",
-                                                          "due-process-complaint"]
+    # The federal records request first (federal items come first), then the state's own letters.
+    assert [x["id"] for x in json.loads(result.stdout)] == ["records-request", "mediation-request",
+                                                          "state-complaint", "due-process-complaint"]
 
 
 def test_unknown_state_and_letter_list_valid_ones(cli):
@@ -47,7 +48,8 @@ def test_unknown_state_and_letter_list_valid_ones(cli):
     assert "Unknown state 'Atlantis'. Valid choices: MS (Mississippi)" in result.stderr
     result = cli("letter", "complaint-letter", "--state", "MS", "--format", "txt")
     assert result.returncode == 2
-    assert "Valid choices: due-process-complaint, mediation-request, state-complaint" in result.stderr
+    assert ("Valid choices: due-process-complaint, mediation-request, records-request, state-complaint"
+            in result.stderr)
     assert "Traceback" not in result.stderr
 
 

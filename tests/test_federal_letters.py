@@ -45,7 +45,7 @@ def _by_cite(letter) -> dict[str, list]:
 
 
 def test_the_federal_layer_holds_each_required_element_once_with_no_state_words():
-    letters = {x.id: x for x in FEDERAL_DATA.letters}
+    letters = {x.id: x for x in FEDERAL_DATA.letters if x.elements_only}  # full letters: their own tests
     assert set(letters) == {"state-complaint", "due-process-complaint"}  # mediation: no federal content
     for letter_id, cites in (("state-complaint", STATE_COMPLAINT), ("due-process-complaint", DUE_PROCESS)):
         letter = letters[letter_id]
@@ -89,7 +89,8 @@ def test_a_state_amends_an_element_in_its_own_words_keeping_the_federal_citation
 def test_no_state_gets_a_letter_from_the_federal_layer_alone(tmp_path):
     reg = api.load_registry(only=[], extra_plugins=[("testland", _testland(tmp_path))])
     assert not reg.host.warnings(), reg.host.warnings()
-    assert {x.id for x in reg.letters_for("ZZ")} == {"state-complaint"}  # no due process letter: none made
+    # No due process letter (elements-only: none made); the records request is a full federal letter.
+    assert {x.id for x in reg.letters_for("ZZ")} == {"state-complaint", "records-request"}
     federal = {x.id: x for x in FEDERAL_DATA.letters}
     for change in (Amendment("due-process-complaint", "ZZ", {"title": "x"}),
                    Withdrawal("due-process-complaint", "ZZ", "why")):

@@ -99,7 +99,9 @@ def test_footer_counts_only_the_letters_own_pages(rendered):
 def test_signature_and_copy_line_share_a_page(rendered):
     html, pages = rendered
     sign = _first_words(html, "signatures", 3)
-    copy_line = _first_words(html, "copies", 4)
+    # A letter that goes to one reader only (the records request) has no copy line:
+    # then its signature block is checked alone.
+    copy_line = _first_words(html, "copies", 4) if 'class="copies"' in html else sign
     assert sign and copy_line
     letter_pages = [t for t in pages if not t.startswith(NOTES_HEADING)]
     on = [i for i, t in enumerate(letter_pages) if copy_line in t]

@@ -36,6 +36,6 @@ def register_deadline_rules(register):
 
 @hookimpl
 def register_letters(register):
-    # Elements-only letters: merged into each state's own letter of the same id.
+    # Elements-only letters merge into a state's own letter of the same id; full letters are inherited.
     for letter in DATA.letters:
         register(letter)
