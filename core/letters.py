@@ -9,6 +9,7 @@ case every ``v`` prints a fill-in line labelled with what belongs there.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,7 +128,9 @@ def starts_deadline(letter: LetterTemplate, state: State) -> dict[str, Any] | No
     from .api import deadline_rules  # lazily: the api imports this module
     from .events import EVENT_TYPES
     labels = [r.label for r in deadline_rules(state.code) if r.current.trigger == letter.starts_event]
-    return {"event": EVENT_TYPES[letter.starts_event], "deadlines": labels}
+    # The event's description up to its first aside: the rest explains edge cases the case file needs.
+    event = re.split(r"[,;(]", EVENT_TYPES[letter.starts_event])[0].strip()
+    return {"event": event, "deadlines": labels}
 
 
 def render_letter(letter: LetterTemplate, state: State, case: Case | None = None, *,

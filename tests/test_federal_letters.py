@@ -90,7 +90,8 @@ def test_no_state_gets_a_letter_from_the_federal_layer_alone(tmp_path):
     reg = api.load_registry(only=[], extra_plugins=[("testland", _testland(tmp_path))])
     assert not reg.host.warnings(), reg.host.warnings()
     # No due process letter (elements-only: none made); the records request is a full federal letter.
-    assert {x.id for x in reg.letters_for("ZZ")} == {"state-complaint", "records-request"}
+    assert {x.id for x in reg.letters_for("ZZ")} == {"state-complaint", "records-request",
+                                                        "evaluation-request"}
     federal = {x.id: x for x in FEDERAL_DATA.letters}
     for change in (Amendment("due-process-complaint", "ZZ", {"title": "x"}),
                    Withdrawal("due-process-complaint", "ZZ", "why")):

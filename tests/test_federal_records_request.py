@@ -190,7 +190,7 @@ def test_a_state_without_a_letters_file_gets_the_federal_letter(tmp_path):
             register(data.state)
 
     _use(Bare())
-    assert [x.id for x in api.letters("ZZ")] == ["records-request"]
+    assert [x.id for x in api.letters("ZZ")] == ["records-request", "evaluation-request"]
     assert "inspect and review" in _text("ZZ", notes=False)
 
 
@@ -227,3 +227,43 @@ def test_an_amendment_naming_a_letter_the_federal_layer_lacks_is_refused(tmp_pat
     (folder / "letters.yaml").write_text(EXTEND.replace("id: records-request", "id: no-such-letter"), "utf-8")
     with pytest.raises(InputError, match="no letter with that id"):
         StateFolder(folder).letters  # noqa: B018 - loading checks it
+
+
+# -- the evaluation request: the second whole federal letter ------------------------------
+
+# 34 CFR 300.301(a)-(b), 300.300(a)(1), 300.503(a), 300.504(a)(1): what the request asks for.
+EVAL_CITES = ["34 CFR 300.301(b)", "34 CFR 300.300(a)(1)", "34 CFR 300.503(a)", "34 CFR 300.504(a)(1)",
+              "34 CFR 300.301(c)(1)"]
+EVAL_PHRASES = ["initial evaluation", "consent form", "written notice", "procedural safeguards"]
+# Each state's own rule that starts when the district gets the request (hand-copied labels).
+EVAL_STARTS = {"MS": "Evaluation team (MET) meets about your request",
+               "TX": "School's answer to your written request for an evaluation (FIIE)"}
+EVAL_WORDS = {"MS": ("Multidisciplinary Evaluation Team (MET)", "FIIE"),
+              "TX": ("full individual and initial evaluation (FIIE)", "MET")}
+
+
+@pytest.mark.parametrize("code", ["MS", "TX"])
+def test_the_evaluation_request_holds_every_part_in_each_states_words(code):
+    case = api.load_case(ROOT / CASES[code])
+    letter = api.registry().letter(code, "evaluation-request")
+    assert letter.origin == FEDERAL and letter.template_dir.name == "federal"
+    for kwargs in ({"case": case}, {"state": code}):
+        text = pdf_text(api.render_letter("evaluation-request", fmt="pdf", **kwargs))
+        body, notes = text.split("Notes for you")[0], text.split("Notes for you")[1]
+        for phrase in EVAL_PHRASES:
+            assert phrase in body, f"{code}: {phrase!r} missing"
+        for ref in EVAL_CITES:
+            assert ref in notes, f"{code}: {ref} missing from the notes page"
+        own, other = EVAL_WORDS[code]
+        assert own in body and other not in body
+        assert f"starts a deadline (“{EVAL_STARTS[code]}”)" in notes
+        assert "you or the school asked for an initial evaluation" in notes
+        assert "evaluation-requested" not in notes
+    body = pdf_text(api.render_letter("evaluation-request", fmt="pdf", case=case, notes=False))
+    for path in ("student.name", "student.school", "district.special_education_director", "district.name"):
+        for piece in expected_text(case.get(path)):
+            assert piece in body, f"{code}: {path} missing"
+    for fmt in ("html", "md", "txt"):
+        out = str(api.render_letter("evaluation-request", fmt=fmt, case=case))
+        for junk in ("None", "Undefined", "{{", "{%"):
+            assert junk not in out, f"{code} {fmt}: the template printed {junk!r}"
