@@ -128,12 +128,25 @@ CASE_SCHEMA = s.Record(fields={
         "school_response": s.Text(label="what the school offered or refused", max_length=5000),
         "proposed_resolution": s.Text(label="how you would like the problem solved", max_length=5000),
         "current_placement": s.Text(label="where your child is taught now", max_length=1000),
+        # For the letter asking for an independent evaluation (34 CFR 300.502(b)).
+        "evaluation_disagreed": _line("the school's evaluation you disagree with"),
+        # For the notice before a private placement (34 CFR 300.148(d)(1)).
+        "private_school": _line("the private school you plan to enroll your child in"),
         # Dates were once typed here and again in events, and nothing noticed when they
         # disagreed. A date is now entered once, in events.
         "key_dates": s.Retired(message=(
             "is no longer used: each date is now written once, in the events list. Move each date "
             "there as '- date: YYYY-MM-DD' with 'what:' saying what happened (add 'type:' when the "
             "date also starts a deadline), then remove key_dates")),
+    }),
+    # The most recent meeting with the school, for the follow-up letter that puts it in writing.
+    "meeting": s.Record(label="the most recent meeting with the school", fields={
+        "date": _event_date("the day of the meeting"),
+        "attended": s.ListOf(label="who was at the meeting", item=_line("a person at the meeting")),
+        "discussed": s.Text(label="what was discussed at the meeting", max_length=5000),
+        "agreed": s.Text(label="what the school agreed to at the meeting", max_length=5000),
+        "refused": s.Text(label="what the school refused at the meeting", max_length=5000),
+        "corrections_by": _event_date("the day to send corrections by"),
     }),
     "answers": ANSWERS_SCHEMA,
     "events": s.ListOf(label="what happened, with dates", item=s.Record(validate=_type_or_what, fields={

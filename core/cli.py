@@ -176,11 +176,29 @@ def processes(state: str, as_json: bool) -> None:
 @click.option("--state", "state", help=STATE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON, with each letter's required elements.")
 def letters(state: str, as_json: bool) -> None:
-    """List the letters a state plugin can write."""
+    """List the letters a state plugin can write: what each is for, and the TYPE to write it."""
     got = _listing(state, lambda api, code: api.letters(code), as_json)
     if got is None:
         return
-    _table([[x.id, x.title] for x in got[1]], ["TYPE", "TITLE"])
+    st, items = got
+    cols = min(100, textout.width())
+    lines = textout.wrap(f"Letters for {st.name} ({len(items)})", cols)
+    # A letter tied to a process starts a dispute; the others build the paper trail before one.
+    groups = (("Before a dispute: ask in writing, and keep the paper trail",
+               [x for x in items if not x.process]),
+              ("To start a dispute process", [x for x in items if x.process]))
+    for heading, group in groups:
+        if not group:
+            continue
+        lines += ["", *textout.wrap(heading, cols), ""]
+        for x in group:
+            lines += textout.wrap(x.title, cols, indent="  ", hang="  ")
+            lines += textout.wrap(x.purpose, cols, indent="    ", hang="    ")
+            lines += textout.wrap(f"TYPE: {x.id}", cols, indent="    ", hang="    ")
+    lines += ["", *textout.wrap(f"Write one: iepkit letter TYPE --case my-case.yaml. A blank form to fill in "
+                                f"by hand: iepkit letter TYPE --state {st.code}.", cols)]
+    click.echo("\n".join(lines))
+
 
 
 @cli.command()

@@ -26,6 +26,13 @@ EVENT_TYPES: dict[str, str] = {
     "eligibility-determined": "the team decided that your child needs special education",
     "iep-meeting-held": "the IEP meeting that wrote or last reviewed the IEP",
     "records-requested": "you asked to see your child's education records",
+    "iep-meeting-requested": "you asked the district in writing for an IEP meeting; use the day the "
+                             "district got your letter",
+    "iee-requested": "you asked the district in writing for an independent educational evaluation at "
+                     "public expense; use the day the district got your letter",
+    "leaving-public-school": "your child will leave public school for a private school you ask the "
+                             "district to pay for; to be safe, use the last day your child will attend "
+                             "the public school",
     "violation-occurred": "the school broke a special-education rule (for a problem that goes on, "
                           "the most recent day it happened)",
     "violation-known": "the day you knew, or should have known, about the problem",
@@ -67,6 +74,10 @@ EVENT_WORDS: dict[str, str] = {
     "eligibility-determined": "The team decided that my child needs special education.",
     "iep-meeting-held": "An IEP meeting was held.",
     "records-requested": "I asked to see my child's education records.",
+    "iep-meeting-requested": "I asked in writing for an IEP meeting.",
+    "iee-requested": "I asked for an independent educational evaluation at public expense.",
+    "leaving-public-school": "This was the planned last day at the public school before my child moved to "
+                             "a private school.",
     "violation-occurred": "The problem described in this letter happened.",
     "violation-known": "I learned of the problem.",
     "state-complaint-filed": "The state education agency received my state complaint.",
@@ -84,6 +95,20 @@ EVENT_WORDS: dict[str, str] = {
 #: Shown only when no rule of the case's state counts from the event; a state
 #: that sets its own time adds a deadline rule instead. Never a day count here.
 EVENT_NOTES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "iep-meeting-requested": (
+        "Federal law sets no fixed number of days for holding a meeting you ask for. The district must "
+        "tell you about the meeting early enough that you can come, and set a time and place you both "
+        "agree on. If it will not hold the meeting, ask it to say so in writing, with its reasons.",
+        ("34 CFR 300.322(a)", "34 CFR 300.324(b)(1)"),
+    ),
+    "iee-requested": (
+        "Federal law sets no fixed number of days here. Without unnecessary delay, the district must "
+        "either make sure the independent evaluation is paid for, or ask for a due process hearing to "
+        "show that its own evaluation was right. It may ask why you disagree, but you do not have to "
+        "say, and it may not hold up its answer waiting for a reason. If weeks go by with no answer, "
+        "write again and keep a copy.",
+        ("34 CFR 300.502(b)(2)", "34 CFR 300.502(b)(4)"),
+    ),
     "reevaluation-requested": (
         "Federal law sets no fixed number of days for a reevaluation you ask for. You do not have to "
         "give a reason. The school must get your written consent before it reevaluates (unless you do "

@@ -184,8 +184,10 @@ def _mark(item: Any, code: str, origin: str, amended: bool, state_name: str,
         updates["amended"] = amended
     if "origin_label" in fields:
         updates["origin_label"] = origin_label(origin, amended, state_name or code, changes)
-    if isinstance(item, LetterTemplate) and origin != FEDERAL:
-        updates["elements"] = tuple(e if e.origin else replace(e, origin=code) for e in item.elements)
+    if isinstance(item, LetterTemplate):
+        # An inherited federal letter's parts are federal too (a part with no federal rule
+        # behind it is then good practice); a state's own letter's parts are the state's.
+        updates["elements"] = tuple(e if e.origin else replace(e, origin=origin) for e in item.elements)
     # Unchanged items stay the very object the plugin registered.
     updates = {k: v for k, v in updates.items() if getattr(item, k) != v}
     return replace(item, **updates) if updates else item

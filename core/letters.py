@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -93,10 +94,15 @@ class RenderedLetter:
     unverified: list[Statement]
 
 
+_FEDERAL_DIR = Path(__file__).parent / "federal"
+
+
 def _environment(letter: LetterTemplate) -> jinja2.Environment:
     # The plugin's own folder first, so a state can override a shared layout.
+    # "federal/..." names the federal layer's templates, so a state's template can extend one.
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(letter.template_dir)),
-                                  jinja2.FileSystemLoader(shared_template_dir())])
+                                  jinja2.FileSystemLoader(shared_template_dir()),
+                                  jinja2.PrefixLoader({"federal": jinja2.FileSystemLoader(str(_FEDERAL_DIR))})])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     return add_filters(env)
@@ -122,15 +128,25 @@ def unverified_statements(letter: LetterTemplate, state: State) -> list[Statemen
 
 
 def starts_deadline(letter: LetterTemplate, state: State) -> dict[str, Any] | None:
-    """What sending the letter starts, in plain words: the event and the deadlines it starts."""
-    if not letter.starts_event:
+    """The deadline behind the letter, in plain words, for its notes page, or None.
+
+    ``event``: the event's plain words; ``deadlines``: the labels of the state's
+    rules that count from it; ``before``: True when the letter must arrive before
+    a deadline counted back from the event (``send_before_event``) rather than
+    starting one (``starts_event``); ``note`` and ``note_cite``: what federal law
+    says when no rule counts from the event (events.EVENT_NOTES).
+    """
+    kind = letter.starts_event or letter.send_before_event
+    if not kind:
         return None
     from .api import deadline_rules  # lazily: the api imports this module
-    from .events import EVENT_TYPES
-    labels = [r.label for r in deadline_rules(state.code) if r.current.trigger == letter.starts_event]
+    from .events import EVENT_NOTES, EVENT_TYPES
+    labels = [r.label for r in deadline_rules(state.code) if r.current.trigger == kind]
     # The event's description up to its first aside: the rest explains edge cases the case file needs.
-    event = re.split(r"[,;(]", EVENT_TYPES[letter.starts_event])[0].strip()
-    return {"event": event, "deadlines": labels}
+    event = re.split(r"[,;(]", EVENT_TYPES[kind])[0].strip()
+    note, cites = EVENT_NOTES.get(kind, ("", ())) if not labels else ("", ())
+    return {"event": event, "deadlines": labels, "before": not letter.starts_event,
+            "note": note, "note_cite": "; ".join(cites)}
 
 
 def render_letter(letter: LetterTemplate, state: State, case: Case | None = None, *,

@@ -169,10 +169,12 @@ class LetterElement:
 
     @property
     def law(self) -> str:
-        """Whose law requires it, by what it cites: "federal", "state" or "both" (for the notes page)."""
-        if self.origin == FEDERAL:
-            return "federal"
+        """Whose law requires it, by what it cites: "federal", "state", "both", or "practice" for a
+        federal letter's part that rests on good practice alone (for the notes page)."""
         federal = [bool(_FEDERAL_CITE.search(c.ref)) for c in self.cite]
+        if self.origin == FEDERAL:
+            # A federal letter's part with no federal rule behind it is good practice, not law.
+            return "federal" if any(federal) else "practice"
         return "federal" if all(federal) else "both" if any(federal) else "state"
 
 
@@ -198,8 +200,17 @@ class LetterTemplate:
     filing_limit_rule: str | None = None
     #: The event type sending this letter starts (its date starts a deadline), if any.
     starts_event: str | None = None
+    #: The event a deadline counts back from: the letter must reach the district before it
+    #: (a private placement notice, 10 business days before the child leaves).
+    send_before_event: str | None = None
     origin: str = ""
     amended: bool = False
+
+    @property
+    def purpose(self) -> str:
+        """What the letter is for, in one sentence: the summary's first."""
+        head, dot, _ = self.summary.strip().partition(". ")
+        return head + "." if dot else self.summary.strip()
 
     @property
     def elements_only(self) -> bool:

@@ -142,6 +142,9 @@ LETTER_SCHEMA = s.ListOf(min_items=1, item=s.Record(fields={
     "filing_limit_rule": s.Id(label="the deadline rule that limits when this letter may be filed"),
     "starts_event": s.Choice(choices=tuple(EVENT_TYPES), label="the event the letter starts, one of: "
                              + ", ".join(EVENT_TYPES)),
+    "send_before_event": s.Choice(choices=tuple(EVENT_TYPES), label="the event the letter must arrive "
+                                  "before (a deadline rule counts back from it), one of: "
+                                  + ", ".join(EVENT_TYPES)),
 }))
 
 #: The federal layer's letters.yaml: elements-only letters (no template), each
@@ -462,14 +465,24 @@ class StateFolder:
                                       notes=tuple(_to_statement(n) for n in d.get("notes", [])),
                                       last_reviewed=d["last_reviewed"],
                                       filing_limit_rule=d.get("filing_limit_rule"),
-                                      starts_event=d.get("starts_event")))
+                                      starts_event=d.get("starts_event"),
+                                      send_before_event=d.get("send_before_event")))
         if problems:
             raise InputError(str(path), problems)
-        for change in changes:
+        for i, change in enumerate(changes):
+            if isinstance(change, Amendment) and "template" in change.changes:
+                # The state's template, from its own folder; it may extend the federal one
+                # ({% extends "federal/letters/ID.html" %}) and refill its blocks.
+                if not (self.folder / change.changes["template"]).is_file():
+                    problems.append(Problem(f"{change.id}.template",
+                                            "names a file that does not exist in the plugin folder"))
+                change.changes["template_dir"] = self.folder
             if isinstance(change, Amendment) and "elements" in change.changes:
                 change.changes["elements"] = _to_elements(change.changes["elements"])
             if isinstance(change, Amendment) and "notes" in change.changes:
                 change.changes["notes"] = tuple(_to_statement(n) for n in change.changes["notes"])
+        if problems:
+            raise InputError(str(path), problems)
         problems = self._layer_problems("letters", {x.id: x for x in out}, changes)
         if problems:
             raise InputError(str(path), problems)
@@ -577,12 +590,15 @@ PROCESS_AMEND_SCHEMA = _amend_schema(
     PROCESS_SCHEMA.item, ("name", "summary", "letter", "steps", "deadline_rules", "send_to"),
     facts=s.Record(label="the rows it words differently", fields={k: _statement(False) for k in COMPARISON_FIELDS}))
 
-#: In letters.yaml, for a federal letter with a template: the state keeps the
-#: federal template and changes its title, summary or review date; its
-#: `elements` are merged with the federal ones by id (an extra element with its
-#: citation, or a federal one in the state's words) and its `notes` follow the
-#: federal notes. To change the letter itself, write the whole letter (an override).
-LETTER_AMEND_SCHEMA = _amend_schema(LETTER_SCHEMA.item, ("title", "summary", "last_reviewed", "elements", "notes"))
+#: In letters.yaml, for a federal letter with a template: the state changes its
+#: title, summary or review date; its `elements` are merged with the federal ones
+#: by id (an extra element with its citation, or a federal one in the state's
+#: words) and its `notes` follow the federal notes. A `template` of its own (in
+#: its folder) may extend the federal one, `{% extends "federal/letters/ID.html" %}`,
+#: and refill a block, to add a sentence its own rule needs. To replace the letter
+#: and its notes, write the whole letter (an override).
+LETTER_AMEND_SCHEMA = _amend_schema(LETTER_SCHEMA.item, ("title", "summary", "last_reviewed", "template",
+                                                         "elements", "notes"))
 
 
 def _to_elements(raw: list[dict[str, Any]]) -> tuple[LetterElement, ...]:

@@ -38,7 +38,7 @@ from .model import COMPARISON_FIELDS, State
 #: The three formal processes IDEA gives every state (34 CFR 300.151-300.153, 300.506, 300.507).
 FEDERAL_PROCESSES = ("mediation", "state-complaint", "due-process")
 #: Every format a letter is written in.
-LETTER_FORMATS = ("pdf", "html", "md", "txt")
+LETTER_FORMATS = ("pdf", "docx", "html", "md", "txt")
 #: The Flesch-Kincaid grade parent-facing prose must not exceed.
 MAX_GRADE = 8.0
 #: Names that belong to no one state: federal offices and IDEA's own words. Taken
@@ -65,6 +65,18 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def docx_text(data: bytes) -> str:
+    """The text of a Word file, read back with python-docx: paragraphs, then table cells."""
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return normalise(" ".join(parts))
+
+
 def pdf_text(data: bytes) -> str:
     """The text of a PDF, for assertions (needs pypdf, a test dependency)."""
     import io
@@ -73,6 +85,8 @@ def pdf_text(data: bytes) -> str:
 
     reader = PdfReader(io.BytesIO(data))
     text = " ".join(page.extract_text() or "" for page in reader.pages)
+    # A line that breaks after a word's own hyphen ("speech-" / "language") is one word.
+    text = re.sub(r"(?<=\w)-\n(?=\w)", "-", text)
     # The running footer would otherwise split a paragraph that crosses a page.
     return normalise(re.sub(r"Page \d+ of \d+", " ", text))
 
@@ -236,7 +250,7 @@ class StateConformance:
     def _case(self):
         return api.load_case(self.sample_case) if self.sample_case else synthetic_case(self.state)
 
-    _pdfs: ClassVar[dict[tuple[type, str, str], str]] = {}
+    _pdfs: ClassVar[dict[tuple[Any, ...], str]] = {}
 
     def _pdf_text(self, letter_id: str, case: Any) -> str:
         """The text of a letter's PDF (without the notes page), blank when ``case`` is None.
@@ -245,6 +259,15 @@ class StateConformance:
         if key not in StateConformance._pdfs:
             kwargs = {"case": case} if case is not None else {"state": self.state}
             StateConformance._pdfs[key] = pdf_text(api.render_letter(letter_id, fmt="pdf", notes=False, **kwargs))
+        return StateConformance._pdfs[key]
+
+    def _docx_text(self, letter_id: str, case: Any) -> str:
+        """The text of a letter's Word file (without the notes), read back as a word processor would."""
+        key = (type(self), letter_id, case.source if case is not None else "", "docx")
+        if key not in StateConformance._pdfs:
+            kwargs = {"case": case} if case is not None else {"state": self.state}
+            data = api.render_letter(letter_id, fmt="docx", notes=False, **kwargs)
+            StateConformance._pdfs[key] = docx_text(data)  # type: ignore[arg-type]
         return StateConformance._pdfs[key]
 
     def _cases(self) -> list[Any]:
@@ -294,20 +317,21 @@ class StateConformance:
                     assert junk not in out, f"{letter.id} {fmt}: template leaked {junk!r}"
 
     def test_filled_letters_contain_every_required_element(self):
-        for case in self._cases():
-            for letter in api.letters(self.state):
-                text = self._pdf_text(letter.id, case)
-                where = f"{letter.id} filled from {case.source}"
-                for element in letter.elements:
-                    if not element.applies(case):
-                        continue
-                    if element.phrase:
-                        assert normalise(element.phrase) in text, f"{where}: {element.id}: phrase missing"
-                    for path in element.fields:
-                        value = case.get(path)
-                        assert value is not None, f"{where}: {element.id}: the case lacks {path}"
-                        for piece in expected_text(value):
-                            assert piece in text, f"{where}: {element.id}: the value of {path} is missing"
+        for case, fmt, letter in ((c, f, x) for c in self._cases() for f in ("pdf", "docx")
+                                  for x in api.letters(self.state)):
+            # The PDF a parent prints and the Word file a parent edits: both complete.
+            text = (self._pdf_text if fmt == "pdf" else self._docx_text)(letter.id, case)
+            where = f"{letter.id} ({fmt}) filled from {case.source}"
+            for element in letter.elements:
+                if not element.applies(case):
+                    continue
+                if element.phrase:
+                    assert normalise(element.phrase) in text, f"{where}: {element.id}: phrase missing"
+                for path in element.fields:
+                    value = case.get(path)
+                    assert value is not None, f"{where}: {element.id}: the case lacks {path}"
+                    for piece in expected_text(value):
+                        assert piece in text, f"{where}: {element.id}: the value of {path} is missing"
 
     def test_every_letter_renders_in_every_format_blank_and_filled(self):
         case = synthetic_case(self.state)
@@ -316,6 +340,8 @@ class StateConformance:
                 for label, kwargs in (("blank form", {"state": self.state}), ("synthetic case", {"case": case})):
                     if fmt == "pdf":
                         text = self._pdf_text(letter.id, kwargs.get("case"))
+                    elif fmt == "docx":
+                        text = self._docx_text(letter.id, kwargs.get("case"))
                     else:
                         text = str(api.render_letter(letter.id, fmt=fmt, **kwargs))
                     assert text.strip(), f"{letter.id} as {fmt} ({label}) is empty"
@@ -323,13 +349,13 @@ class StateConformance:
                         assert junk not in text, f"{letter.id} as {fmt} ({label}): the template printed {junk!r}"
 
     def test_blank_pdf_forms_hold_every_required_phrase(self):
-        for letter in api.letters(self.state):
-            text = self._pdf_text(letter.id, None)
-            assert "____" in text, f"{letter.id}: a blank form needs fill-in lines"
+        for letter, fmt in ((x, f) for x in api.letters(self.state) for f in ("pdf", "docx")):
+            text = (self._pdf_text if fmt == "pdf" else self._docx_text)(letter.id, None)
+            assert "____" in text, f"{letter.id} ({fmt}): a blank form needs fill-in lines"
             for element in letter.elements:
                 if element.phrase and element.when is None:
                     assert normalise(element.phrase) in text, \
-                        f"{letter.id}/{element.id}: the phrase is missing from the blank form"
+                        f"{letter.id}/{element.id}: the phrase is missing from the blank {fmt} form"
 
     def test_every_guide_is_cited_and_complete(self):
         guides = api.guides(self.state)

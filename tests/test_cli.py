@@ -37,9 +37,11 @@ def test_every_command_has_help(cli, command):
 def test_state_by_code_or_name(cli, given):
     result = cli("letters", "--state", given, "--json")
     assert result.returncode == 0, result.stderr
-    # The federal records request first (federal items come first), then the state's own letters.
-    assert [x["id"] for x in json.loads(result.stdout)] == ["records-request", "evaluation-request", "mediation-request",
-                                                          "state-complaint", "due-process-complaint"]
+    # The federal letters first (federal items come first), then the state's own letters.
+    assert [x["id"] for x in json.loads(result.stdout)] == [
+        "records-request", "evaluation-request", "iee-request", "iep-meeting-request", "pwn-request",
+        "meeting-follow-up", "private-placement-notice", "mediation-request", "state-complaint",
+        "due-process-complaint"]
 
 
 def test_unknown_state_and_letter_list_valid_ones(cli):
@@ -48,8 +50,9 @@ def test_unknown_state_and_letter_list_valid_ones(cli):
     assert "Unknown state 'Atlantis'. Valid choices: MS (Mississippi)" in result.stderr
     result = cli("letter", "complaint-letter", "--state", "MS", "--format", "txt")
     assert result.returncode == 2
-    assert ("Valid choices: due-process-complaint, evaluation-request, mediation-request, records-request, "
-            "state-complaint"
+    assert ("Valid choices: due-process-complaint, evaluation-request, iee-request, iep-meeting-request, "
+            "mediation-request, meeting-follow-up, private-placement-notice, pwn-request, records-request, "
+            "state-complaint."
             in result.stderr)
     assert "Traceback" not in result.stderr
 

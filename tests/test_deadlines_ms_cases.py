@@ -93,6 +93,16 @@ CASES = [
     ("resolution-agreement-void", "resolution-agreement-signed", "2027-12-29", "2028-01-04",
      "after Wed Dec 29: Thu 30 (1), Fri 31 skipped (New Year's 2028 observed), weekend, "
      "Mon Jan 3 (2), Tue Jan 4 (3)"),
+    # -- 34 CFR 300.148(d)(1)(ii): business days that count a holiday on a weekday (300.11(b))
+    ("private-placement-notice", "leaving-public-school", "2027-01-22", "2027-01-08",
+     "back from Fri Jan 22: Thu 21 (1), Wed 20, Tue 19, MLK Day Mon 18 counts (4), weekend, "
+     "Fri 15 (5), Thu 14, Wed 13, Tue 12, Mon 11 (9), weekend, Fri 8 (10)"),
+    ("private-placement-notice", "leaving-public-school", "2026-12-04", "2026-11-20",
+     "back from Fri Dec 4: Thu 3, Wed 2, Tue 1, Mon Nov 30 (4), weekend, Fri 27 (5), "
+     "Thanksgiving Thu 26 counts (6), Wed 25, Tue 24, Mon 23 (9), weekend, Fri 20 (10)"),
+    ("private-placement-notice", "leaving-public-school", "2027-01-04", "2026-12-21",
+     "back from Mon Jan 4: weekend, New Year's Fri Jan 1 counts (1), Thu Dec 31, Wed 30, Tue 29, "
+     "Mon 28 (5), weekend, Christmas Fri 25 counts (6), Thu 24, Wed 23, Tue 22, Mon 21 (10)"),
 ]
 
 

@@ -51,6 +51,8 @@ CONTRACT = {
                                   "34 CFR 300.510(e)"),
     "civil-action-limit": ("hearing-decision-issued", 90, "calendar-days", "after", False, "34 CFR 300.516(b)"),
     "ocr-complaint-limit": ("discrimination-occurred", 180, "calendar-days", "after", False, "34 CFR 100.7(b)"),
+    "private-placement-notice": ("leaving-public-school", 10, "business-days", "before", True,
+                                 "34 CFR 300.148(d)(1)(ii)"),
 }
 
 CFR = r"34 CFR (300|100|104)\.\d+(\([a-z0-9]+\))*|28 CFR 35\.\d+(\([a-z0-9]+\))*"

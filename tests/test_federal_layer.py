@@ -274,9 +274,14 @@ def test_the_federal_layer_is_not_a_state_and_is_always_loaded():
     assert "federal" in api.load_registry(only=[]).host.infos
 
 
+#: Federal rules added after the federal layer landed (checked by their own tests).
+ADDED_SINCE = {"private-placement-notice"}
+
+
 def test_mississippi_rules_are_what_they_were_before_the_federal_layer():
     before = json.loads((DATA / "ms-deadline-rules-before-federal-layer.json").read_text("utf-8"))
-    rules = api.deadline_rules("MS")
+    # Federal rules written after the layer (#9) are additions, not changes to what Mississippi had.
+    rules = [r for r in api.deadline_rules("MS") if r.id not in ADDED_SINCE]
     assert sorted(r.id for r in rules) == sorted(r["id"] for r in before)
     now = {r.id: r for r in rules}
     keys = ("label", "count", "unit", "trigger", "trigger_rule", "direction", "trigger_is_day_one",

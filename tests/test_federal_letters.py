@@ -29,6 +29,11 @@ DUE_PROCESS = ["34 CFR 300.508(a)", "34 CFR 300.508(b)(1)", "34 CFR 300.508(b)(2
                "34 CFR 300.508(b)(4)", "34 CFR 300.508(b)(5)", "34 CFR 300.508(b)(6)"]
 
 
+#: The letters the federal layer writes whole (#9), restated by hand.
+WHOLE_FEDERAL_LETTERS = ("records-request", "evaluation-request", "iee-request", "iep-meeting-request",
+                         "pwn-request", "meeting-follow-up", "private-placement-notice")
+
+
 @pytest.fixture(autouse=True)
 def _installed_states():
     api.set_registry(api.load_registry())
@@ -89,9 +94,9 @@ def test_a_state_amends_an_element_in_its_own_words_keeping_the_federal_citation
 def test_no_state_gets_a_letter_from_the_federal_layer_alone(tmp_path):
     reg = api.load_registry(only=[], extra_plugins=[("testland", _testland(tmp_path))])
     assert not reg.host.warnings(), reg.host.warnings()
-    # No due process letter (elements-only: none made); the records request is a full federal letter.
-    assert {x.id for x in reg.letters_for("ZZ")} == {"state-complaint", "records-request",
-                                                        "evaluation-request"}
+    # No due process letter (elements-only: none made); the seven letters before a dispute are whole
+    # federal letters, inherited.
+    assert {x.id for x in reg.letters_for("ZZ")} == {"state-complaint", *WHOLE_FEDERAL_LETTERS}
     federal = {x.id: x for x in FEDERAL_DATA.letters}
     for change in (Amendment("due-process-complaint", "ZZ", {"title": "x"}),
                    Withdrawal("due-process-complaint", "ZZ", "why")):

@@ -17,6 +17,8 @@ from iepkit.newstate import check_new_state, default_folder, slug_for, template_
 from iepkit.statecodes import US_STATE_CODES
 from iepkit.statedata import StateFolder
 
+from test_federal_letters import WHOLE_FEDERAL_LETTERS
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "plugins" / "_template"
 TOKENS = ("__STATE_CODE__", "__STATE_NAME__", "__SLUG__", "__DIST_NAME__", "__CLASS_NAME__", "__TODAY__",
@@ -168,15 +170,15 @@ def test_the_generated_state_loads_on_the_federal_layer_and_is_placeholder(gener
     assert not data.state.agency.verified and "TODO" in data.state.agency.name
     api.set_registry(_load_generated(generated, "iepkit_new_mexico"))
     assert {p.id for p in api.processes("NM")} >= {"mediation", "state-complaint", "due-process"}
-    # The records request is a whole federal letter: the new state gets it without a line of its own.
+    # The letters before a dispute are whole federal letters: the new state gets them without a line.
     assert {x.id for x in api.letters("NM")} == {"mediation-request", "state-complaint", "due-process-complaint",
-                                                "records-request", "evaluation-request"}
+                                                *WHOLE_FEDERAL_LETTERS}
     # Every process and every letter holds a TODO marked unverified.
     for process in api.processes("NM"):
         todo = [s for s in [*process.facts.values(), *process.steps] if "TODO" in s.text]
         assert todo and all(not s.verified for s in todo), process.id
     for letter in api.letters("NM"):
-        if letter.id in ("records-request", "evaluation-request"):  # federal letters, verified there
+        if letter.id in WHOLE_FEDERAL_LETTERS:  # federal letters, verified there
             assert letter.origin == "federal" and all(n.verified for n in letter.notes)
             continue
         assert any(not n.verified and "TODO" in n.text for n in letter.notes), letter.id

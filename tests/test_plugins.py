@@ -190,7 +190,7 @@ def test_invalid_plugin_is_dropped_and_others_keep_working(plugin, reason):
     assert bad.error and reason in bad.error
     assert "MS" in reg.states
     assert {p.id for p in reg.processes_for("MS")} >= {"mediation", "state-complaint", "due-process"}
-    assert len(reg.letters_for("MS")) == 5  # its three letters and the two whole federal letters
+    assert len(reg.letters_for("MS")) == 10  # its three letters and the seven whole federal letters
 
 
 def _copy_ms(tmp_path: Path, code: str = "ZZ", name: str = "Testland") -> Path:

@@ -42,11 +42,13 @@ def test_a_reevaluation_request_starts_no_initial_evaluation_rule():
     report = api.deadlines(case, today=TODAY)
     assert report.deadlines == []
     assert report.uncounted == {"reevaluation-requested": dt.date(2026, 10, 13)}
-    # Every other event type the case could list has a Mississippi rule, except two that only
-    # some states count from (Texas: a complaint reconsideration, state IEP facilitation).
+    # Every other event type the case could list has a Mississippi rule, except those only some
+    # states count from (Texas: a complaint reconsideration, state IEP facilitation, an answer to
+    # a request for a meeting) and an independent evaluation request (no fixed days anywhere).
     rules = api.deadline_rules("MS")
     assert {e for e in EVENT_TYPES if not any(r.trigger == e for r in rules)} == {
-        "reevaluation-requested", "state-complaint-decision-issued", "iep-meeting-no-agreement"}
+        "reevaluation-requested", "state-complaint-decision-issued", "iep-meeting-no-agreement",
+        "iep-meeting-requested", "iee-requested"}
 
 
 def test_the_note_cites_what_applies_and_invents_no_day_count():
