@@ -47,7 +47,8 @@ EXAMPLE_POINTER = ("Copy the example case file examples/mississippi-case.yaml (e
 #: Exit code when the parent stops the questions (Ctrl-C), as shells report an interrupt.
 STOPPED_EXIT = 130
 
-SKIP = "(optional: press Enter to skip)"
+#: The intro says Enter skips a question marked so.
+SKIP = "(optional)"
 #: A letter every family can send first, whatever the disagreement, when the
 #: recommender has too few answers to name one.
 FIRST_LETTER = "records-request"
@@ -165,7 +166,7 @@ def plan(answers: Answers, states: Iterable[StateName]) -> list[Question]:
         Question("parents[0].name", "text", _YOU, "Letters are signed with this name.", required=True,
                  label="Your full name"),
         Question("parents[0].relationship", "text", _YOU, "Like mother, father, grandmother or guardian.",
-                 label="You are the child's"),
+                 label="How are you related to your child?"),
     ]
     if answers.get("student.address.street"):
         qs.append(Question("parents[0]?same_address", "yesno", _YOU, "Letters to you are sent there.",
@@ -338,7 +339,7 @@ def shown(q: Question, value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if q.kind == "issues":
-        return "; ".join(ISSUE_TYPES[v] for v in value)
+        return "; ".join(ISSUE_TYPES[v][0].upper() + ISSUE_TYPES[v][1:] for v in value)
     if q.kind == "event-type":
         return event_words(value)
     return str(value)
@@ -450,7 +451,7 @@ class Interview:
             self.say(f"  {number:2}. {words}")
         prompt = q.text
         if q.kind == "yesno":
-            prompt += " [y/n]" if q.required else " [y/n, or Enter to skip]"
+            prompt += " [y/n]" if q.required else " [y/n] (optional)"
         elif q.default:
             prompt += f" [{q.default}]"
         elif not q.required:
@@ -601,8 +602,11 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    # PyYAML falls back to quotes by itself when a block cannot hold the text exactly.
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
+    # Several lines are kept as written (|); a long line is folded (>), as in the example
+    # files, so it needs no quotes or escapes. PyYAML falls back to quotes by itself when a
+    # block cannot hold the text exactly.
+    style = "|" if "\n" in text else ">" if len(text) > 60 else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
 _Dumper.add_representer(str, _text)
@@ -617,7 +621,7 @@ def case_yaml(data: dict[str, Any], today: _dt.date) -> str:
             "# You can change it in any plain-text editor; iepkit's README explains each line",
             "# (the section 'Your case file'). Each date is written once, under events."]
     blocks = [yaml.dump({key: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                        default_flow_style=False, width=88) for key, value in data.items()]
+                        default_flow_style=False, width=76) for key, value in data.items()]
     return "\n".join(head) + "\n" + "\n".join(blocks)
 
 

@@ -147,6 +147,7 @@ def test_the_file_starts_with_a_plain_header_and_reads_like_the_examples(tmp_pat
     assert "homeless: no\n" in text  # yes/no, as a parent would write it
     assert "\n  - date: " in text  # each event starts with its date, the list indented
     assert "&id" not in text and "*id" not in text  # the same address twice is written out, not aliased
+    assert all(len(line) <= 80 for line in text.splitlines())  # readable in any editor
 
 
 def test_state_given_on_the_command_line_is_not_asked(terminal, tmp_path):
@@ -376,7 +377,10 @@ def test_an_unreadable_progress_file_starts_again(tmp_path):
 HOSTILE = ["<script>alert(1)</script>", "{{ 7 * 7 }} {% if x %}", "yes", "null", "No", "~", "a: b",
            "# not a comment", "- a dash", "'single", '"double', "=SUM(A1:A9)", "@home", "&anchor *alias",
            "!tag", "%percent", "0123", "1e3", "2026-01-01", "[a, b]", "{a: b}", "  spaced  ".strip(),
-           "trailing colon:", "ünïcödé — “quotes”", "a " * 60 + "end"]
+           "trailing colon:", "ünïcödé — “quotes”", "a " * 60 + "end",
+           "A long line: with a colon, # a hash, {{ braces }} and <b>tags</b>, " * 3 + "end.",
+           "Two  spaces  between  words, " * 5 + "  and at the end", "x" * 300,
+           "- starts with a dash and goes on for long enough to be folded into more lines ok"]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -392,7 +396,8 @@ def test_hostile_text_typed_round_trips_exactly(tmp_path, text):
 
 MULTILINE = ["First line.\nSecond: with a colon\n- a dash line\n# a hash line",
              "yes\nno\nnull", "<b>bold</b>\n{{ x }}", "indented\n    more\nback", "ends with colon:\nok",
-             "a line with trailing spaces   \nnext"]
+             "a line with trailing spaces   \nnext", ("long line " * 20 + "\n") * 3 + "end",
+             "a tab\tinside\nand more"]
 
 
 @pytest.mark.parametrize("text", MULTILINE)
