@@ -92,6 +92,7 @@ def cli() -> None:
     Works offline; nothing you type leaves your computer. Good places to start:
 
     \b
+      iepkit init                                your case file, from questions
       iepkit kit --state MS -o kit.pdf           the printable Starter Kit
       iepkit recommend --state MS                which process fits, and why
       iepkit letter mediation-request --case my-case.yaml -o request.pdf
@@ -611,8 +612,8 @@ def init(state: str | None, output: Path, force: bool) -> None:
     you can check and change every answer before the file is written (only
     you can read it). Press Ctrl-C to stop: your answers are kept in a hidden
     file beside the case file (.my-case.yaml.init-progress), and the next run
-    offers to continue. It needs a terminal; without one, copy
-    examples/mississippi-case.yaml instead.
+    offers to continue. It needs a terminal; without one, copy an example
+    case file instead (the README's "Your case file" says how).
 
     \b
     Example:
