@@ -84,12 +84,12 @@ class Question:
 
     @property
     def text(self) -> str:
-        """The question's words: its own label, else the case schema's."""
-        label = self.label or (self.spec.label if self.spec is not None else self.path)
-        return label[0].upper() + label[1:]
+        """The question's words: the case schema's label, unless it has its own."""
+        return self.label or field_label(self.path)
 
 
-def _label(path: str) -> str:
+def field_label(path: str) -> str:
+    """A case field's label from CASE_SCHEMA, as a question or a heading starts."""
     spec = s.field_at(CASE_SCHEMA, path)
     text = spec.label if spec is not None and spec.label else path
     return text[0].upper() + text[1:]
@@ -111,18 +111,16 @@ _ADDRESS_HELP = {
 
 
 def _address(prefix: str, answers: Answers, state_code: str | None) -> list[Question]:
-    heading = _label(prefix)
+    heading = field_label(prefix)
     out = [Question(f"{prefix}.street", "text", heading,
-                    _ADDRESS_HELP[prefix] + " Press Enter to leave the whole address out.", label="Street address")]
+                    _ADDRESS_HELP[prefix] + " Press Enter to leave the whole address out.")]
     if answers.get(f"{prefix}.street"):
         out += [
-            Question(f"{prefix}.unit", "text", heading, "An apartment, unit or suite number, if there is one.",
-                     label="Apartment or unit"),
-            Question(f"{prefix}.city", "text", heading, "The city or town.", required=True, label="City"),
+            Question(f"{prefix}.unit", "text", heading, "An apartment, unit or suite number, if there is one."),
+            Question(f"{prefix}.city", "text", heading, "The city or town.", required=True),
             Question(f"{prefix}.state", "text", heading, "Two letters, like MS. Press Enter for the one shown.",
-                     required=True, label="State", default=state_code),
-            Question(f"{prefix}.zip", "text", heading, "Five digits, like 39201.", required=True,
-                     label="ZIP code"),
+                     required=True, default=state_code),
+            Question(f"{prefix}.zip", "text", heading, "Five digits, like 39201.", required=True),
         ]
     return out
 
@@ -141,15 +139,12 @@ def plan(answers: Answers, states: Iterable[StateName]) -> list[Question]:
     state_code = answers.get("state")
     qs = [Question("state", "state", "Your state",
                    f"Rules differ from state to state. iepkit has: {listed}. Type the code or the name.",
-                   required=True, label="Your state")]
+                   required=True)]
     qs += [
-        Question("student.name", "text", _CHILD, "As it is on school records.", required=True,
-                 label="Your child's full name"),
-        Question("student.date_of_birth", "date", _CHILD, "Year, month and day, like 2017-04-12.",
-                 label="Your child's date of birth (YYYY-MM-DD)"),
-        Question("student.grade", "text", _CHILD, "Like 3, 10 or kindergarten.", label="Your child's grade"),
-        Question("student.school", "text", _CHILD, "The school your child goes to now.",
-                 label="Your child's school"),
+        Question("student.name", "text", _CHILD, "As it is on school records.", required=True),
+        Question("student.date_of_birth", "date", _CHILD, "Year, month and day, like 2017-04-12."),
+        Question("student.grade", "text", _CHILD, "Like 3, 10 or kindergarten."),
+        Question("student.school", "text", _CHILD, "The school your child goes to now."),
         Question("student.student_id", "text", _CHILD,
                  "The number the school uses for your child, if you know it. It helps find the right records."),
     ]
@@ -159,14 +154,12 @@ def plan(answers: Answers, states: Iterable[StateName]) -> list[Question]:
     if answers.get("student.homeless") is True:
         qs.append(Question("student.homeless_contact", "text", _CHILD,
                            "A phone, email or place where the school can reach your family "
-                           "(34 CFR 300.508(b)(4)).", label="How can the school reach your family?"))
+                           "(34 CFR 300.508(b)(4))."))
     qs += _address("student.address", answers, state_code)
 
     qs += [
-        Question("parents[0].name", "text", _YOU, "Letters are signed with this name.", required=True,
-                 label="Your full name"),
-        Question("parents[0].relationship", "text", _YOU, "Like mother, father, grandmother or guardian.",
-                 label="How are you related to your child?"),
+        Question("parents[0].name", "text", _YOU, "Letters are signed with this name.", required=True),
+        Question("parents[0].relationship", "text", _YOU, "Like mother, father, grandmother or guardian."),
     ]
     if answers.get("student.address.street"):
         qs.append(Question("parents[0]?same_address", "yesno", _YOU, "Letters to you are sent there.",
@@ -174,9 +167,8 @@ def plan(answers: Answers, states: Iterable[StateName]) -> list[Question]:
     if not answers.get("student.address.street") or answers.get("parents[0]?same_address") is False:
         qs += _address("parents[0].address", answers, state_code)
     qs += [
-        Question("parents[0].phone", "text", _YOU, "So the school and the state can call you back.",
-                 label="Your phone number"),
-        Question("parents[0].email", "text", _YOU, "Like name@example.com.", label="Your email address"),
+        Question("parents[0].phone", "text", _YOU, "So the school and the state can call you back."),
+        Question("parents[0].email", "text", _YOU, "Like name@example.com."),
     ]
 
     qs += [
@@ -189,22 +181,17 @@ def plan(answers: Answers, states: Iterable[StateName]) -> list[Question]:
 
     qs += [
         Question("dispute.summary", "text", _DISPUTE,
-                 "In a few sentences: what is wrong, since when, and how it affects your child.",
-                 label="What is the problem?"),
+                 "In a few sentences: what is wrong, since when, and how it affects your child."),
         Question("dispute.issue_types", "issues", _DISPUTE,
-                 "Pick every kind that applies: type the numbers, like 2 or 1, 6.",
-                 label="What kinds of problem are these?"),
-        Question("dispute.requested", "text", _DISPUTE, "What you asked the school to do, and when.",
-                 label="What did you ask the school for?"),
+                 "Pick every kind that applies: type the numbers, like 2 or 1, 6."),
+        Question("dispute.requested", "text", _DISPUTE, "What you asked the school to do, and when."),
         Question("dispute.school_response", "text", _DISPUTE,
-                 "What the school offered, refused or said when you asked.",
-                 label="What did the school say?"),
+                 "What the school offered, refused or said when you asked."),
         Question("dispute.proposed_resolution", "text", _DISPUTE,
-                 "What would fix it for your child: what, how much, and by when.",
-                 label="How would you like it solved?"),
+                 "What would fix it for your child: what, how much, and by when."),
         Question("dispute.current_placement", "text", _DISPUTE,
                  "Your child's class or setting today, like a general education 3rd-grade class with "
-                 "speech therapy.", label="Where is your child taught now?"),
+                 "speech therapy."),
     ]
 
     qs += _events(answers)
@@ -238,10 +225,10 @@ def _events(answers: Answers) -> list[Question]:
             Question(f"events[{i}].type", "event-type", head,
                      "Pick the one that fits, or press Enter if none does: you describe it next.",
                      label="What kind of date is this?"),
-            Question(f"events[{i}].date", "date", head, day_help, required=True, label="The date (YYYY-MM-DD)"),
+            Question(f"events[{i}].date", "date", head, day_help, required=True),
             Question(f"events[{i}].what", "text", head,
                      "One line for the letters' list of what happened, like: Speech therapy stopped.",
-                     required=kind is None, label="What happened, in your words"),
+                     required=kind is None),
         ]
         i += 1
 
@@ -401,7 +388,7 @@ class Interview:
                 value = stored[q.path]
                 if value is not None:
                     if q.kind == "state":
-                        value, problem = (value, None) if value in {c for c, _ in self.states} else (None, "x")
+                        problem = None if value in {code for code, _ in self.states} else "not installed"
                     else:
                         value, problem = stored_value(q, value)
                     if problem:
@@ -449,7 +436,7 @@ class Interview:
             self.say("To take this date off the list, press Enter without typing a date.")
         for number, words in self._choices(q):
             self.say(f"  {number:2}. {words}")
-        prompt = q.text
+        prompt = q.text + (" (YYYY-MM-DD)" if q.kind == "date" else "")
         if q.kind == "yesno":
             prompt += " [y/n]" if q.required else " [y/n] (optional)"
         elif q.default:
@@ -727,6 +714,8 @@ def run_init(output: Path, *, state: str | None, force: bool, interactive: bool,
 
     def say(text: str) -> None:
         echo(_wrap(text, _columns()) if text else "")
+    if output.is_dir():
+        raise IepkitError(f"{output} is a folder; give a file name ending in .yaml, like {output / 'my-case.yaml'}")
     if output.exists() and not force:
         raise IepkitError(f"{output} already exists, and iepkit will not replace it. Choose another name "
                           "with -o, or add --force to replace it.")
@@ -754,7 +743,7 @@ def run_init(output: Path, *, state: str | None, force: bool, interactive: bool,
             interview.answers.setdefault("state", states[0][0])
         interview.fill()
         interview.review()
-    except Stopped:
+    except (Stopped, KeyboardInterrupt):
         say("")
         if interview.progress.exists():
             say(f"Stopped. Your answers so far are kept in {interview.progress} (only you can read it). "

@@ -243,7 +243,7 @@ def _review_number(said: str, label: str) -> str:
 def test_the_review_screen_changes_an_answer(tmp_path):
     first = tmp_path / "first.yaml"
     _, _, said = run(first, answers(review=""))
-    number = _review_number(said, "Your child's grade")
+    number = _review_number(said, initcase.field_label("student.grade"))
     out = tmp_path / "case.yaml"
     code, _, said = run(out, answers(review=number) + ["4", ""])
     assert code == 0, said
@@ -254,7 +254,7 @@ def test_the_review_screen_changes_an_answer(tmp_path):
 def test_the_review_screen_adds_and_removes_dates(tmp_path):
     first = tmp_path / "first.yaml"
     _, _, said = run(first, answers())
-    date_1 = _review_number(said, "The date (YYYY-MM-DD): " + EVENT_DAY)
+    date_1 = _review_number(said, f"{initcase.field_label('events[0].date')}: {EVENT_DAY}")
     out = tmp_path / "case.yaml"
     lines = answers(review="A") + ["", EVENT_DAY, "A meeting.", "n"] + [date_1, "", ""]
     code, _, said = run(out, lines)
@@ -321,7 +321,8 @@ def test_an_interrupted_run_keeps_its_answers_privately_and_the_next_run_resumes
     again = terminal("-o", str(out), lines=["y"] + lines[10:])
     assert again.exit_code == 0, again.output
     assert "Continue where you left off?" in flat(again.output)
-    assert "Your child's full name" not in again.output.split("CHECK YOUR ANSWERS")[0]  # not asked again
+    asked = again.output.split("CHECK YOUR ANSWERS")[0]
+    assert initcase.field_label("student.name") not in asked  # not asked again
     case = api.load_case(out)
     assert case.get("student.name") == "Jordan Avery Rivers" and case.get("parents[0].name") == "Dana Rivers"
     assert not progress.exists()
@@ -361,7 +362,7 @@ def test_a_saved_answer_no_longer_valid_is_asked_again(tmp_path):
     lines = answers()
     code, prompts, said = run(out, ["y", lines[2]] + lines[5:])
     assert code == 0, said
-    assert prompts[1].startswith("Your child's date of birth")
+    assert prompts[1].startswith(initcase.field_label("student.date_of_birth"))
 
 
 def test_an_unreadable_progress_file_starts_again(tmp_path):
