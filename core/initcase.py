@@ -139,7 +139,7 @@ def plan(answers: Answers, states: Iterable[StateName]) -> list[Question]:
     state_code = answers.get("state")
     qs = [Question("state", "state", "Your state",
                    f"Rules differ from state to state. iepkit has: {listed}. Type the code or the name.",
-                   required=True)]
+                   required=True, label="Your state")]
     qs += [
         Question("student.name", "text", _CHILD, "As it is on school records.", required=True),
         Question("student.date_of_birth", "date", _CHILD, "Year, month and day, like 2017-04-12."),
@@ -326,7 +326,7 @@ def shown(q: Question, value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if q.kind == "issues":
-        return "; ".join(ISSUE_TYPES[v][0].upper() + ISSUE_TYPES[v][1:] for v in value)
+        return "; ".join(ISSUE_TYPES[v] for v in value)
     if q.kind == "event-type":
         return event_words(value)
     return str(value)
