@@ -39,10 +39,18 @@ from .model import RELATIONSHIPS
 from .recommend import HELP as RECOMMEND_HELP
 from .recommend import QUESTIONS as RECOMMEND_QUESTIONS
 
-#: Where a parent without a terminal is sent: a filled example and the README's explanation.
-EXAMPLE_POINTER = ("Copy the example case file examples/mississippi-case.yaml (examples/texas-case.yaml "
-                   "for Texas) from iepkit's source folder and change it; the README's section "
-                   "'Your case file' says what each line means.")
+#: The example case files, beside the package in iepkit's source folder (absent from an
+#: installed wheel: the message then names the folder only).
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def example_pointer() -> str:
+    """Where a parent without a terminal is sent: the example case files and the README's explanation."""
+    names = sorted(p.name for p in EXAMPLES.glob("*-case.yaml")) if EXAMPLES.is_dir() else []
+    files = (" (" + ", ".join(f"{EXAMPLES.name}/{n}" for n in names) + ")") if names else ""
+    return (f"Copy an example case file from the examples folder of iepkit's source{files} and change it; "
+            "the README's section 'Your case file' says what each line means.")
+
 
 #: Exit code when the parent stops the questions (Ctrl-C), as shells report an interrupt.
 STOPPED_EXIT = 130
@@ -721,7 +729,7 @@ def run_init(output: Path, *, state: str | None, force: bool, interactive: bool,
                           "with -o, or add --force to replace it.")
     if not interactive:
         raise IepkitError("iepkit init asks its questions in a terminal, and there is none here. "
-                          + EXAMPLE_POINTER)
+                          + example_pointer())
     states = [(st.code, st.name) for st in api.states()]
     chosen = api.find_state(state).code if state else None
     interview = Interview(output, states, ask, say, now=now)

@@ -290,14 +290,22 @@ def test_it_refuses_to_overwrite_without_force_and_leaves_the_file_untouched(ter
     assert api.load_case(out).get("student.name") == "Jordan Avery Rivers"
 
 
-def test_without_a_terminal_it_asks_nothing_and_points_to_the_example(tmp_path):
+def test_without_a_terminal_it_asks_nothing_and_points_to_the_example(tmp_path, monkeypatch, example_path):
+    monkeypatch.setattr(initcase, "EXAMPLES", example_path.parent)  # as in iepkit's source folder
     out = tmp_path / "my-case.yaml"
     result = CliRunner().invoke(cli_module.cli, ["init", "-o", str(out)], input="ms\n")
     assert result.exit_code == 2
-    assert "examples/mississippi-case.yaml" in result.output
+    assert f"examples/{example_path.name}" in result.output
     assert "Your case file" in result.output
     assert "state" not in result.output.split("error:", 1)[0].lower()  # no question before the error
     assert not list(tmp_path.iterdir())
+
+
+def test_an_installed_copy_without_the_examples_still_points_to_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(initcase, "EXAMPLES", tmp_path / "nowhere")
+    result = CliRunner().invoke(cli_module.cli, ["init", "-o", str(tmp_path / "c.yaml")])
+    assert result.exit_code == 2
+    assert "examples folder" in result.output and "Your case file" in result.output
 
 
 def test_the_output_must_be_a_yaml_file(terminal, tmp_path):
