@@ -440,6 +440,8 @@ class Interview:
             self.say(q.heading.upper())
             self._heading = q.heading
         self.say(q.help)
+        if changing:
+            self.say(f"Now: {shown(q, self.answers.get(q.path))}")
         if changing and re.fullmatch(r"events\[\d+\]\.date", q.path):
             self.say("To take this date off the list, press Enter without typing a date.")
         for number, words in self._choices(q):

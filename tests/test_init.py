@@ -248,6 +248,7 @@ def test_the_review_screen_changes_an_answer(tmp_path):
     code, _, said = run(out, answers(review=number) + ["4", ""])
     assert code == 0, said
     assert api.load_case(out).get("student.grade") == "4"
+    assert "Now: 3" in said  # the answer being changed is shown
     assert said.count("CHECK YOUR ANSWERS") == 2  # shown again after the change
 
 
