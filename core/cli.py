@@ -92,6 +92,7 @@ def cli() -> None:
     Works offline; nothing you type leaves your computer. Good places to start:
 
     \b
+      iepkit init                                your case file, from questions
       iepkit kit --state MS -o kit.pdf           the printable Starter Kit
       iepkit recommend --state MS                which process fits, and why
       iepkit letter mediation-request --case my-case.yaml -o request.pdf
@@ -614,6 +615,34 @@ def _deadline_rules(api: Any, st: Any, rule_id: str | None, as_json: bool) -> No
     lines += textout.wrap(f"A rule's note and how days are counted: iepkit deadlines --state {st.code} "
                           "--explain RULE. Your own dates: iepkit deadlines --case my-case.yaml", cols)
     click.echo("\n".join(lines))
+
+
+@cli.command()
+@click.option("--state", "state", help="Your state, so it is not asked. " + STATE_HELP)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("my-case.yaml"),
+              show_default=True, help="The case file to write, ending in .yaml.")
+@click.option("--force", is_flag=True, help="Replace the file if it already exists.")
+def init(state: str | None, output: Path, force: bool) -> None:
+    """Make your case file by answering questions, one at a time.
+
+    Asks about your child, you, the school district, the disagreement and
+    the dates that matter, checking each answer as you type it. At the end
+    you can check and change every answer before the file is written (only
+    you can read it). Press Ctrl-C to stop: your answers are kept in a hidden
+    file beside the case file (.my-case.yaml.init-progress), and the next run
+    offers to continue. It needs a terminal; without one, copy an example
+    case file instead (the README's "Your case file" says how).
+
+    \b
+    Example:
+      iepkit init --state MS -o my-case.yaml
+    """
+    _stop_for(output_problems(output) + require_ending(output, "yaml", what="a case file"))
+    _registry()
+    from .initcase import run_init
+    code = run_init(output, state=state, force=force, interactive=_interactive())
+    if code:
+        click.get_current_context().exit(code)
 
 
 @cli.command("new-state")
