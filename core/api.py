@@ -107,13 +107,22 @@ def parse_case(data: Any, source: str = "case", *, today: _dt.date | None = None
     return _case.parse_case(data, source, today=today, states=_state_names())
 
 
-def load_case(path: str | Path, *, today: _dt.date | None = None) -> Case:
+def load_case(path: str | Path, *, today: _dt.date | None = None, log: str | Path | None = None) -> Case:
     """Read and validate a case file: every problem at once, the same for every command.
 
     Checks types and formats, event types, the state (one installed), and
-    that dates are ones a family could mean.
+    that dates are ones a family could mean. Events recorded in the case's
+    communication log (``log``, else the one beside the file, if any) are added.
     """
-    return _case.parse_case(_case.read_case_data(path), str(path), today=today, states=_state_names())
+    case = _case.parse_case(_case.read_case_data(path), str(path), today=today, states=_state_names())
+    return _with_log(case, log)
+
+
+def _with_log(case: Case, log: str | Path | None = None) -> Case:
+    """The case with its communication log's events (``log``, else the log beside the case file),
+    so deadlines, letters and the recommender see them without the parent typing them twice."""
+    from .commlog import with_log_events
+    return with_log_events(case, log)
 
 
 def load_case_for_letter(path: str | Path, letter_id: str, *, blanks: bool = False,
@@ -126,7 +135,7 @@ def load_case_for_letter(path: str | Path, letter_id: str, *, blanks: bool = Fal
     data = _case.read_case_data(path)
     case, problems = _case.check_case(data, str(path), today=today, states=_state_names())
     if not problems and case is not None:
-        return case
+        return _with_log(case)
     missing: list[tuple[str, str]] = []
     if case is not None and not blanks:
         names = _state_names()
