@@ -265,11 +265,16 @@ def _inspect(path: Path) -> bool:
         return False  # made by a log add that stopped before writing anything
     try:
         with open(path, "rb") as fh:
-            head = fh.read(len(_SQLITE_HEADER))
+            head = fh.read(100)
     except OSError as exc:
         raise LogError(f"{path}: cannot read the log ({exc.strerror})") from None
-    if head != _SQLITE_HEADER:
+    if not head.startswith(_SQLITE_HEADER) or len(head) < 100:
         raise _not_ours(path, "is not a communication log: it is damaged, or is another kind of file")
+    if int.from_bytes(head[68:72], "big") != APPLICATION_ID and not Path(f"{path}-wal").exists():
+        # The file's own header says whose it is. Only a log still in its first minutes keeps
+        # that in the write-ahead file instead, so another program's database is refused
+        # without SQLite opening it (a read-only open of a WAL database leaves files beside it).
+        raise _not_ours(path, "is a database made by another program, not an iepkit communication log")
     try:
         db = sqlite3.connect(f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro", uri=True,
                              timeout=BUSY_TIMEOUT)
