@@ -254,8 +254,9 @@ def add(case_file: Path | None, log_file: Path | None, date: str | None, time: s
         for key in missing:
             values[key] = _ask(key)
             click.echo("")
-        if values["kind"] == "letter-sent" and "event" not in values and letter_id is None:
-            _offer_letter(case_file, values)
+    kind_given = str(values.get("kind", "")).strip().lower()
+    if kind_given == "letter-sent" and "event" not in values and letter_id is None and _interactive():
+        _offer_letter(case_file, values)
     with open_log(path) as book:
         entry = book.add(values, attach=list(attach))
     where = _where(case_file, log_file)
