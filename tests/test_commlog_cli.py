@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from html import escape as html_escape
+from markupsafe import escape as html_escape
 import json
 import shutil
 from pathlib import Path
@@ -72,7 +72,7 @@ def test_the_letters_print_plain_words_for_a_log_event_never_the_summary(case):
     loaded = api.load_case_for_letter(case, "state-complaint")
     assert (_dt.date(2026, 10, 13), EVENT_WORDS["iep-meeting-no-agreement"]) in loaded.timeline()
     html = api.prepare_letter("state-complaint", case=loaded, today=_dt.date(2026, 11, 1)).body
-    assert html_escape(EVENT_WORDS["iep-meeting-no-agreement"]) in html
+    assert str(html_escape(EVENT_WORDS["iep-meeting-no-agreement"])) in html
     assert "Quillfeather" not in html and "Zanzibar" not in html
 
 
