@@ -15,7 +15,10 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
-from typing import Sequence
+import re
+from typing import Any, Sequence
+
+from markupsafe import Markup, escape
 
 from .commlog import KINDS, Entry, sort_key
 from .letters import add_filters, format_date
@@ -28,6 +31,8 @@ _COLUMNS = ("Date", "Who (name and role)", "How (call, email, meeting, letter)",
             "Follow-up and by when")
 #: A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and Google Sheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: In print, a word longer than this may break at every this many characters.
+WORD_BREAK = 8
 
 
 def neutralise(cell: str) -> str:
@@ -45,10 +50,30 @@ def _follow_up(e: Entry, today: _dt.date) -> str:
     return f"Done (was due {format_date(e.follow_up)})"
 
 
+_LONG_WORD = re.compile(r"(\S{%d,})" % (WORD_BREAK * 2))
+
+
+def breakable(value: Any) -> Markup:
+    """Text as escaped HTML with its line breaks, where a very long word (a pasted link, a run of
+    characters) may break every WORD_BREAK characters (``<wbr>``, which adds no character).
+
+    Without it the printer tries every position of such a word for a break: a
+    10,000-character one takes it most of a minute.
+    """
+    lines = []
+    for line in str(value).split("\n"):
+        pieces = _LONG_WORD.split(line)  # odd positions hold the long words
+        lines.append(Markup("").join(
+            Markup("<wbr>").join(escape(p[i:i + WORD_BREAK]) for i in range(0, len(p), WORD_BREAK))
+            if n % 2 else escape(p) for n, p in enumerate(pieces)))
+    return Markup("<br>").join(lines)
+
+
 def log_html(entries: Sequence[Entry], *, today: _dt.date, student_name: str | None = None) -> str:
     """The log as one self-contained, printable HTML page."""
     ordered = sorted(entries, key=sort_key)
     env = add_filters(shared_environment().overlay())
+    env.filters["breakable"] = breakable
     body = env.get_template("log.html").render(
         entries=ordered, kinds=KINDS, today=today, student_name=student_name,
         open_count=sum(e.follow_up_open for e in ordered), edited_count=sum(e.edited for e in ordered))
