@@ -245,8 +245,8 @@ def _sha256_file(path: Path) -> tuple[str, int]:
 
 
 def _not_ours(path: Path, why: str) -> LogError:
-    return LogError(f"{path}: {why}. iepkit has not changed it. Give a different file with --log, or "
-                    "move this one away to start a new log.")
+    return LogError(f"{path}: {why}. iepkit has not changed it. Move it away (or name another file "
+                    "with iepkit log --log FILE) to start a new log.")
 
 
 def _inspect(path: Path) -> bool:
@@ -610,7 +610,13 @@ def with_log_events(case: Case, log_path: str | Path | None = None) -> Case:
         return case
     have = {(e.get("type"), e["date"]) for e in case.events()}
     extra: list[dict[str, Any]] = []
-    for event in log_events(path):
+    try:
+        found = log_events(path)
+    except LogError as exc:
+        # Deadlines without the log's events could miss one: stop, and say how to go on.
+        raise LogError(f"{case.source}: the communication log beside it cannot be read, so its events "
+                       f"cannot be counted. {exc}") from None
+    for event in found:
         key = (event["type"], event["date"])
         if key not in have:
             have.add(key)

@@ -207,7 +207,8 @@ def log() -> None:
     \b
     Examples:
       iepkit log add --case my-case.yaml --date 2026-10-06 --kind call \\
-          --with "Ms. Lee, speech therapist" --summary "She said therapy restarts in January."
+          --with "Ms. Lee, speech therapist" \\
+          --summary "She said therapy restarts in January."
       iepkit log list --case my-case.yaml
       iepkit log export --case my-case.yaml -o log.pdf
     """

@@ -184,3 +184,18 @@ def test_the_log_is_owner_only_with_wal_and_full_sync(tmp_path):
     assert mode(folder) == 0o700
     assert mode(folder / entry.attachments[0].stored_name) == 0o600
     assert all(mode(p) == 0o600 for p in tmp_path.glob("case.log.sqlite-*"))
+
+
+def test_a_damaged_log_beside_the_case_stops_deadlines_instead_of_dropping_its_events(tmp_path):
+    import shutil
+
+    from conftest import EXAMPLE
+
+    case = tmp_path / "my-case.yaml"
+    shutil.copy(EXAMPLE, case)
+    log = _damaged(tmp_path / "my-case.log.sqlite")
+    before = log.read_bytes()
+    result = CliRunner().invoke(iepkit_cli, ["deadlines", "--case", str(case)])
+    assert result.exit_code == 2
+    assert "the communication log beside it cannot be read" in result.output
+    assert log.read_bytes() == before
