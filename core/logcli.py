@@ -83,6 +83,7 @@ def _ask(key: str) -> Any:
     if help_text:
         click.secho("\n".join(textout.wrap(help_text, textout.width())), dim=True)
     if key == "kind":
+        _say(question)
         names = list(KINDS)
         for i, kind in enumerate(names, start=1):
             _say(f"{KINDS[kind]} ({kind})", indent=f"  {i}. ", hang="     ")
@@ -140,8 +141,8 @@ def _offer_letter(case_file: Path | None, values: dict[str, Any]) -> None:
     if not letters:
         return
     click.secho("\n".join(textout.wrap(
-        "Some letters start a deadline the day the school gets them. If you sent one of these, pick it and "
-        "your deadlines will count from this day.", textout.width())), dim=True)
+        "Some letters start a deadline on the day the school gets them. If you sent one of these, pick it: "
+        "your deadlines will then count from the date of this entry.", textout.width())), dim=True)
     for i, letter in enumerate(letters, start=1):
         _say(letter.title, indent=f"  {i}. ", hang="     ")
     while True:
