@@ -20,7 +20,7 @@ from typing import Any, Sequence
 
 from markupsafe import Markup, escape
 
-from .commlog import KINDS, Entry, sort_key
+from .commlog import KINDS, Entry, shown_time, sort_key
 from .letters import add_filters, format_date
 from .render.html import page, shared_environment
 
@@ -74,6 +74,7 @@ def log_html(entries: Sequence[Entry], *, today: _dt.date, student_name: str | N
     ordered = sorted(entries, key=sort_key)
     env = add_filters(shared_environment().overlay())
     env.filters["breakable"] = breakable
+    env.filters["logged"] = shown_time
     body = env.get_template("log.html").render(
         entries=ordered, kinds=KINDS, today=today, student_name=student_name,
         open_count=sum(e.follow_up_open for e in ordered), edited_count=sum(e.edited for e in ordered))
@@ -82,8 +83,12 @@ def log_html(entries: Sequence[Entry], *, today: _dt.date, student_name: str | N
 
 
 def log_csv(entries: Sequence[Entry], *, today: _dt.date) -> str:
-    """The log as CSV, one row per entry (latest version), with a header row."""
+    """The log as CSV, one row per entry (latest version), with a header row.
+
+    It starts with a byte order mark so Excel reads it as UTF-8 (accents, curly quotes).
+    """
     out = io.StringIO(newline="")
+    out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(["Entry", "Version", "Date", "Time", "How", "Who", "What was said or asked",
                      "Follow-up by", "Follow-up", "Edited", "Added (UTC)", "This version written (UTC)",
@@ -125,7 +130,9 @@ def log_docx(entries: Sequence[Entry], *, today: _dt.date, student_name: str | N
     for cell, heading in zip(table.rows[0].cells, _COLUMNS):
         cell.paragraphs[0].add_run(heading).bold = True
     for e in ordered:
-        day = format_date(e.date) + (f"\n{e.time}" if e.time else "") + f"\nNo. {e.id}" + (", edited*" if e.edited else "")
+        day = (format_date(e.date) + (f"\n{e.time}" if e.time else "")
+               + f"\nNo. {e.id}\nLogged {shown_time(e.created_at)}"
+               + (f"\nEdited* {shown_time(e.recorded_at)}" if e.edited else ""))
         what = e.summary + "".join(f"\nCopy kept: {a.original_name} (SHA-256 {a.sha256})" for a in e.attachments)
         cells = table.add_row().cells
         for cell, text in zip(cells, (day, e.with_whom, KINDS[e.kind], what, _follow_up(e, today))):
@@ -139,8 +146,8 @@ def log_docx(entries: Sequence[Entry], *, today: _dt.date, student_name: str | N
     if any(e.edited for e in ordered):
         doc.add_paragraph("* Edited: this is the latest version of the entry. Every earlier version is kept "
                           "in the log, with the time it was written.")
-    doc.add_paragraph("Each entry was written in the log when it was added; the time it was added is kept with "
-                      "it. A copy of each attached file is kept with the log; its SHA-256 fingerprint shows "
+    doc.add_paragraph("Under each date is when the entry was written in the log, in UTC (Coordinated Universal "
+                      "Time). A copy of each attached file is kept with the log; its SHA-256 fingerprint shows "
                       "whether a copy shown later is the same file.")
     out = io.BytesIO()
     doc.save(out)
