@@ -139,7 +139,7 @@ def test_printed_log_is_in_date_order_with_open_follow_ups_and_edits_marked(tmp_
         assert text.index("First") < text.index("Second") < text.index("Third")
         assert "OPEN: by October 15, 2026 (past due)" in re.sub(r"\s+", " ", text)
         assert "Done (was due November 20, 2026)" in re.sub(r"\s+", " ", text)
-        assert "b, corrected" in text and "edited" in text and "1 follow-up still open" in re.sub(r"\s+", " ", text)
+        assert "b, corrected" in text and "Edited" in text and "1 follow-up still open" in re.sub(r"\s+", " ", text)
     rows = list(csv.DictReader(io.StringIO(render_log(entries, "csv", today=TODAY))))
     assert [r["Who"] for r in rows] == ["First", "Second", "Third"]
     assert [r["Follow-up"] for r in rows] == ["open", "done", ""] and [r["Edited"] for r in rows] == ["no", "yes", "no"]
