@@ -498,3 +498,44 @@ def write_kit(path: str | Path, **kwargs: Any) -> Path:
     """
     fmt = output_format(path, kwargs.pop("fmt", None), KIT_FORMATS, what="the kit")
     return write_atomic(path, render_kit(fmt=fmt, **kwargs))
+
+
+# -- the communication log (iepkit log) ------------------------------------------------
+
+__all__ += ["open_log", "log_entries", "render_log", "write_log"]
+
+
+def open_log(path: str | Path, *, create: bool = True) -> Any:
+    """Open a case's communication log for writing (``iepkit.commlog.CommLog``; use it in ``with``).
+
+    ``add`` and ``edit`` check every value as the CLI does; nothing is ever
+    updated or deleted. A file that is not a log raises IepkitError, untouched.
+    """
+    from .commlog import open_log as _open
+    return _open(path, create=create)
+
+
+def log_entries(path: str | Path) -> list[Any]:
+    """The latest version of every entry in a log, in date order (empty when there is no log yet)."""
+    from .commlog import read_log
+    book = read_log(path)
+    if book is None:
+        return []
+    with book:
+        return book.entries()
+
+
+def render_log(entries: Iterable[Any], fmt: str = "pdf", *, today: _dt.date | None = None,
+               student_name: str | None = None) -> bytes | str:
+    """The printed log: PDF or DOCX bytes, HTML or CSV text."""
+    from .logexport import LOG_FORMATS, render_log as _render_log
+    if fmt not in LOG_FORMATS:
+        raise UnknownChoiceError("format for the log", fmt, list(LOG_FORMATS))
+    return _render_log(list(entries), fmt, today=today, student_name=student_name)
+
+
+def write_log(path: str | Path, entries: Iterable[Any], **kwargs: Any) -> Path:
+    """Write the printed log atomically (mode 0600), in the format its ending names."""
+    from .logexport import LOG_FORMATS
+    fmt = output_format(path, kwargs.pop("fmt", None), LOG_FORMATS, what="a log")
+    return write_atomic(path, render_log(entries, fmt, **kwargs))

@@ -434,24 +434,17 @@ def export(case_file: Path | None, log_file: Path | None, output: Path) -> None:
     Laid out like the Starter Kit's log pages: every entry in date order, its
     latest version (edited ones are marked), open follow-ups marked OPEN.
     """
-    from .fileio import write_atomic
-    from .logexport import LOG_FORMATS, render_log
+    from . import api
+    from .logexport import LOG_FORMATS
 
     fmt, problems, note = choose_format(output, None, LOG_FORMATS, what="a log")
     problems = output_problems(output) + problems
     if problems:
         raise IepkitError("\n".join(problems))
     path = _log_path(case_file, log_file)
-    student = None
-    if case_file is not None:
-        from . import api
-        student = api.load_case(case_file).get("student.name")
-    book = read_log(path)
-    entries = []
-    if book is not None:
-        with book:
-            entries = book.entries()
-    write_atomic(output, render_log(entries, fmt, student_name=student))
+    student = api.load_case(case_file).get("student.name") if case_file is not None else None
+    entries = api.log_entries(path)
+    api.write_log(output, entries, fmt=fmt, student_name=student)
     click.echo(f"Wrote {output} ({len(entries)} entr{'y' if len(entries) == 1 else 'ies'})", err=True)
     if note:
         click.echo(f"note: {note}", err=True)
