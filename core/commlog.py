@@ -573,8 +573,11 @@ def read_log(path: str | Path) -> CommLog | None:
     if not path.exists() or not _inspect(path):
         return None
     try:
-        db = sqlite3.connect(f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro", uri=True,
-                             timeout=BUSY_TIMEOUT, isolation_level=None)
+        # Not SQLite's read-only mode: a read-only connection cannot fold the write-ahead file
+        # back into the log when it closes, so entries could sit in my-case.log.sqlite-wal, where
+        # a parent copying the log for safekeeping would miss them. query_only refuses writes.
+        db = _connect(path)
+        db.execute("PRAGMA query_only = ON")
         if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
             db.close()  # an older log: opening it for writing brings it up to date
             log = open_log(path)

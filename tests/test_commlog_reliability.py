@@ -70,9 +70,8 @@ def test_two_processes_adding_500_each_at_once_keep_exactly_1000_entries(tmp_pat
     # Each writer was told the id its entry got, and that is the entry stored under it.
     by_id = {e.id: e.summary for e in entries}
     assert all(by_id[int(r[1])] == f"{r[2]} {r[3]}" for r in reported)
-    # The writers really overlapped: their ids interleave rather than running 1-500 then 501-1000.
-    firsts = [int(r[1]) for r in reported if r[2] == "first"]
-    assert firsts != list(range(firsts[0], firsts[0] + 500))
+    # Whether the ids interleave is up to SQLite's lock (it is not fair: one writer may finish
+    # first while the other waits), so it is not asserted; both were adding from the same moment.
 
 
 def test_a_writer_killed_mid_add_loses_nothing_it_reported(tmp_path):
