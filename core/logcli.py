@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -351,8 +352,9 @@ def show(entry_id: int, case_file: Path | None, log_file: Path | None, as_json: 
     for a in e.attachments:
         lines += textout.wrap(a.original_name, cols, indent="  Attached: ", hang="    ")
         lines += textout.wrap(f"{a.sha256}, {a.size} bytes", cols, indent="    SHA-256: ", hang="      ")
-        lines += textout.wrap(f"{a.copy_status(folder)} ({folder / a.stored_name})", cols,
-                              indent="    Copy: ", hang="      ")
+        # The copy is named by its SHA-256 (shown above), so the folder is enough to find it.
+        lines += textout.wrap(f"{a.copy_status(folder)}, in {folder}{os.sep}", cols, indent="    Copy: ",
+                              hang="      ")
         lines += textout.wrap(a.original_status(), cols, indent="    Original: ", hang="      ")
     click.echo("\n".join(lines))
 
