@@ -231,6 +231,11 @@ def test_show_says_whether_an_attached_original_changed(case, tmp_path):
     original.unlink()
     assert "Original: no longer at the place" in run("log", "show", "1", "--case", case, columns=200).output
     assert copy_path.read_text("utf-8") == "We will restart therapy in January."  # the copy is the evidence
+    copy_path.chmod(0o600)
+    copy_path.write_text("tampered", encoding="utf-8")
+    assert "Copy: CHANGED" in run("log", "show", "1", "--case", case, columns=200).output
+    copy_path.unlink()
+    assert "Copy: MISSING" in run("log", "show", "1", "--case", case, columns=200).output
 
 
 def test_a_missing_attachment_adds_nothing(case, tmp_path):
