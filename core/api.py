@@ -107,13 +107,22 @@ def parse_case(data: Any, source: str = "case", *, today: _dt.date | None = None
     return _case.parse_case(data, source, today=today, states=_state_names())
 
 
-def load_case(path: str | Path, *, today: _dt.date | None = None) -> Case:
+def load_case(path: str | Path, *, today: _dt.date | None = None, log: str | Path | None = None) -> Case:
     """Read and validate a case file: every problem at once, the same for every command.
 
     Checks types and formats, event types, the state (one installed), and
-    that dates are ones a family could mean.
+    that dates are ones a family could mean. Events recorded in the case's
+    communication log (``log``, else the one beside the file, if any) are added.
     """
-    return _case.parse_case(_case.read_case_data(path), str(path), today=today, states=_state_names())
+    case = _case.parse_case(_case.read_case_data(path), str(path), today=today, states=_state_names())
+    return _with_log(case, log)
+
+
+def _with_log(case: Case, log: str | Path | None = None) -> Case:
+    """The case with its communication log's events (``log``, else the log beside the case file),
+    so deadlines, letters and the recommender see them without the parent typing them twice."""
+    from .commlog import with_log_events
+    return with_log_events(case, log)
 
 
 def load_case_for_letter(path: str | Path, letter_id: str, *, blanks: bool = False,
@@ -126,7 +135,7 @@ def load_case_for_letter(path: str | Path, letter_id: str, *, blanks: bool = Fal
     data = _case.read_case_data(path)
     case, problems = _case.check_case(data, str(path), today=today, states=_state_names())
     if not problems and case is not None:
-        return case
+        return _with_log(case)
     missing: list[tuple[str, str]] = []
     if case is not None and not blanks:
         names = _state_names()
@@ -489,3 +498,44 @@ def write_kit(path: str | Path, **kwargs: Any) -> Path:
     """
     fmt = output_format(path, kwargs.pop("fmt", None), KIT_FORMATS, what="the kit")
     return write_atomic(path, render_kit(fmt=fmt, **kwargs))
+
+
+# -- the communication log (iepkit log) ------------------------------------------------
+
+__all__ += ["open_log", "log_entries", "render_log", "write_log"]
+
+
+def open_log(path: str | Path, *, create: bool = True) -> Any:
+    """Open a case's communication log for writing (``iepkit.commlog.CommLog``; use it in ``with``).
+
+    ``add`` and ``edit`` check every value as the CLI does; nothing is ever
+    updated or deleted. A file that is not a log raises IepkitError, untouched.
+    """
+    from .commlog import open_log as _open
+    return _open(path, create=create)
+
+
+def log_entries(path: str | Path) -> list[Any]:
+    """The latest version of every entry in a log, in date order (empty when there is no log yet)."""
+    from .commlog import read_log
+    book = read_log(path)
+    if book is None:
+        return []
+    with book:
+        return book.entries()
+
+
+def render_log(entries: Iterable[Any], fmt: str = "pdf", *, today: _dt.date | None = None,
+               student_name: str | None = None) -> bytes | str:
+    """The printed log: PDF or DOCX bytes, HTML or CSV text."""
+    from .logexport import LOG_FORMATS, render_log as _render_log
+    if fmt not in LOG_FORMATS:
+        raise UnknownChoiceError("format for the log", fmt, list(LOG_FORMATS))
+    return _render_log(list(entries), fmt, today=today, student_name=student_name)
+
+
+def write_log(path: str | Path, entries: Iterable[Any], **kwargs: Any) -> Path:
+    """Write the printed log atomically (mode 0600), in the format its ending names."""
+    from .logexport import LOG_FORMATS
+    fmt = output_format(path, kwargs.pop("fmt", None), LOG_FORMATS, what="a log")
+    return write_atomic(path, render_log(entries, fmt, **kwargs))

@@ -666,6 +666,11 @@ def new_state(code: str, name: str, folder: Path | None) -> None:
     click.echo("\n".join(next_steps(new)))
 
 
+from .logcli import log as _log_group  # noqa: E402 - `iepkit log`, the communication log
+
+cli.add_command(_log_group)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: load plugin commands, then run."""
     try:

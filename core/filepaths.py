@@ -19,13 +19,13 @@ from typing import Sequence
 #: File name endings (lowercase, no dot) and the format each one means.
 EXTENSIONS: dict[str, str] = {
     "pdf": "pdf", "html": "html", "htm": "html", "md": "md", "markdown": "md", "txt": "txt",
-    "text": "txt", "docx": "docx",
+    "text": "txt", "docx": "docx", "csv": "csv",
     "ics": "ics", "yaml": "yaml", "yml": "yaml",
 }
 
 #: The ending a new file of each format gets in examples.
 ENDING: dict[str, str] = {"pdf": ".pdf", "html": ".html", "md": ".md", "txt": ".txt", "docx": ".docx",
-                          "ics": ".ics", "yaml": ".yaml"}
+                          "csv": ".csv", "ics": ".ics", "yaml": ".yaml"}
 
 #: The formats the Starter Kit can be written in (letters: ``iepkit.render.FORMATS``).
 KIT_FORMATS: tuple[str, ...] = ("pdf", "html", "docx")  # docx: the kit's letters only
