@@ -102,8 +102,12 @@ def test_letter_paper_footer_and_notes_in_their_own_section(cases):
     for section in document.sections:
         assert (section.page_width.inches, section.page_height.inches) == (8.5, 11.0)
         assert 0.5 <= section.left_margin.inches <= 1.25 and 0.5 <= section.right_margin.inches <= 1.25
-    # The letter counts its own pages only, so the district never sees the notes counted.
-    assert footer_fields(letter_section) == ["PAGE", "SECTIONPAGES"]
+    # The letter counts its own pages only, so the district never sees the notes counted: the
+    # total is the page of the bookmark on the letter's last paragraph, just before the notes.
+    assert footer_fields(letter_section) == ["PAGE", "PAGEREF letter_end \\h"]
+    marked = [p.text for p in document.paragraphs if 'w:name="letter_end"' in p._p.xml]
+    texts = [p.text for p in document.paragraphs]
+    assert len(marked) == 1 and texts.index(marked[0]) < texts.index(NOTES_HEADING)
     assert letter_section.footer.paragraphs[0].text.startswith("Page ")
     assert not notes_section.footer.is_linked_to_previous
     assert "not part of the letter" in notes_section.footer.paragraphs[0].text
@@ -176,7 +180,7 @@ def test_hostile_text_stays_literal(hostile_case):
         assert field not in body, field
     assert "<b>" not in body and "&lt;b&gt;x&lt;/b&gt;" in body
     instructions = {t.strip() for f in footers for t in re.findall(r"<w:instrText[^>]*>([^<]*)<", f)}
-    assert instructions == {"PAGE", "SECTIONPAGES"}
+    assert instructions == {"PAGE", "PAGEREF letter_end \\h"}
 
 
 def test_cli_picks_docx_by_ending_and_writes_mode_0600(tmp_path, monkeypatch):
@@ -217,6 +221,14 @@ def test_libreoffice_opens_it(tmp_path, cases):
                    check=True, capture_output=True, timeout=120)
     text = pdf_text((tmp_path / "sc.pdf").read_bytes())
     assert "Jordan Avery Rivers" in text and "not part of the letter" in text
+    # LibreOffice works the letter's page count out itself: "Page 2 of 2", never "Page 2 of 1".
+    from pypdf import PdfReader
+
+    pages = [p.extract_text() for p in PdfReader(tmp_path / "sc.pdf").pages]
+    letter_pages = [t for t in pages if "not part of the letter" not in t]
+    n = len(letter_pages)
+    for i, page in enumerate(letter_pages, start=1):
+        assert f"Page {i} of {n}" in page, (i, n)
 
 
 @pytest.mark.parametrize("code", sorted(EXAMPLES))

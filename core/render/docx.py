@@ -6,8 +6,9 @@ commands that make no Word file (and ``iepkit --help``) start without it.
 The letter becomes one section on US Letter paper with "Page N of M" in the
 footer; the parent's notes page (``section.notes``) becomes a second section
 at the end, starting on a new page, whose footer says it is not part of the
-letter. The letter's footer counts only the letter's own pages (Word's
-SECTIONPAGES field), as the PDF does, so the district never gets "Page 2 of 3".
+letter. The letter's footer counts only the letter's own pages (a PAGEREF
+field to a bookmark on its last paragraph), as the PDF does, so the district
+never gets "Page 2 of 3".
 
 Text typed by users arrives here escaped for HTML and is unescaped by the
 parser; python-docx stores it as plain text runs, which Word never evaluates:
@@ -34,6 +35,23 @@ _BLOCKS = {"p", "div", "section", "h1", "h2", "h3", "h4", "li", "ul", "ol", "hea
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LETTER_FOOTER = "letter"
 _NOTES_FOOTER = "Notes for you: not part of the letter"
+
+
+#: The bookmark on the letter's last paragraph, when notes follow it.
+LETTER_END = "letter_end"
+
+
+def _bookmark(paragraph: Any, name: str) -> None:
+    """Mark ``paragraph`` with a bookmark (for a PAGEREF field to find its page)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), "0")
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), "0")
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
 
 
 def _add_field(paragraph: Any, instruction: str) -> None:
@@ -163,6 +181,8 @@ class _Builder(HTMLParser):
         from docx.enum.section import WD_SECTION
 
         self.notes = True
+        if self.doc.paragraphs:
+            _bookmark(self.doc.paragraphs[-1], LETTER_END)
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         footer = section.footer
         footer.is_linked_to_previous = False
@@ -339,8 +359,10 @@ def html_to_docx(html: str, title: str = "") -> bytes:
     doc = docx.Document()
     _setup(doc, title)
     has_notes = 'class="notes' in html
-    # With notes after it, the letter counts only its own pages (SECTIONPAGES), like the PDF.
-    total = "SECTIONPAGES" if has_notes else "NUMPAGES"
+    # With notes after it, the letter counts only its own pages, like the PDF: the total is
+    # the page of a bookmark on the letter's last paragraph. (SECTIONPAGES did the same in
+    # Word, but LibreOffice shows its stored value, so page 2 read "Page 2 of 1".)
+    total = f"PAGEREF {LETTER_END} \\h" if has_notes else "NUMPAGES"
     _page_numbers(doc.sections[0].footer.paragraphs[0], total)
     builder = _Builder(doc, total_field=total)
     builder.feed(html)
