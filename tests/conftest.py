@@ -21,6 +21,42 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "mississippi-case.yaml"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _each_page_printed_once(tmp_path_factory):
+    """Many checks read the same page's PDF (the conformance suite, the Word comparisons, the
+    parent-facing scans, the kit's layout checks): WeasyPrint gives the same PDF for the same
+    page, so a test run prints each page once, shared by the test workers through files in
+    their common temporary folder, and later checks read that PDF. Every page is still printed
+    by WeasyPrint; tests of the printing itself (hostile input) call it directly."""
+    import hashlib
+
+    from filelock import FileLock
+
+    from iepkit.render import pdf
+
+    real = pdf.html_to_pdf
+    # Under pytest-xdist each worker's temporary folder sits in one shared folder.
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
+    printed: dict[str, bytes] = {}
+
+    def print_once(html: str) -> bytes:
+        key = hashlib.sha256(html.encode("utf-8")).hexdigest()
+        if key not in printed:
+            if shared is None:
+                printed[key] = real(html)
+            else:
+                path = shared / f"printed-{key}.pdf"
+                with FileLock(str(path) + ".lock"):
+                    if not path.is_file():
+                        path.write_bytes(real(html))
+                    printed[key] = path.read_bytes()
+        return printed[key]
+
+    pdf.html_to_pdf = print_once
+    yield
+    pdf.html_to_pdf = real
+
+
 @pytest.fixture(autouse=True)
 def _fresh_registry(monkeypatch):
     """Each test sees only installed plugins, unless it sets its own registry."""

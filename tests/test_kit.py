@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
+from dataclasses import dataclass
 import json
 import re
 import stat
@@ -24,10 +26,17 @@ def blank_kit(tmp_path_factory):
     import subprocess
     import sys
 
-    out = tmp_path_factory.mktemp("kit") / "kit.pdf"
-    done = subprocess.run([sys.executable, "-m", "iepkit.cli", "kit", "--state", "MS", "-o", str(out)],
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    from filelock import FileLock
+
+    # Made once per test run: the test workers share it through their common folder.
+    shared = os.environ.get("PYTEST_XDIST_WORKER")
+    folder = tmp_path_factory.getbasetemp().parent if shared else tmp_path_factory.mktemp("kit")
+    out = folder / "blank-kit.pdf"
+    with FileLock(str(out) + ".lock"):
+        if not out.is_file():
+            done = subprocess.run([sys.executable, "-m", "iepkit.cli", "kit", "--state", "MS", "-o", str(out)],
+                                  capture_output=True, text=True, timeout=120)
+            assert done.returncode == 0, done.stderr
     return out
 
 
@@ -196,7 +205,7 @@ def test_letters_and_citations_are_left_out_of_the_prose_measure():
 
 
 def test_kit_unknown_state_lists_installed_ones(cli, example_data, write_case, tmp_path):
-    out = tmp_path / "kit.pdf"
+    out = tmp_path / "kit.html"  # the state check comes before printing: HTML shows it as well
     data = dict(example_data, state="Mississippi")
     ok = cli("kit", "--case", str(write_case(data)), "--state", "ms", "-o", str(out), "--today", "2026-12-01")
     assert ok.returncode == 0, ok.stderr
@@ -362,69 +371,74 @@ PAGE_TOP, PAGE_BOTTOM = 792 - 0.9 * 72, 0.8 * 72
 DATE_GUIDE = re.compile("/[\u2002\u2003]+/")  # the faint slashes in each log row's date cell
 
 
-def _page_fill(page) -> float:
-    """How far down the page body its lowest line of text reaches (0 = top, 1 = bottom).
+@dataclass
+class _Page:
+    """One printed page, read once: its text, how far down it is used, where headings start."""
+
+    text: str
+    fill: float
+    lefts: dict[str, float]
+
+
+def _read_page(page) -> _Page:
+    """How far down the page body its lowest line of text reaches (0 = top, 1 = bottom), and
+    the left edge of the log's "Date" and "Who" headings, in one pass over the page.
 
     The running footer sits in the bottom margin and is left out. Log rows count
     as text: each date cell prints faint slashes at its foot.
     """
-    lows = []
+    lows, lefts = [], {}
 
     def visit(text, cm, tm, font, size):  # noqa: ANN001 - pypdf's visitor signature
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         if text.strip() and y > PAGE_BOTTOM:
             lows.append(y)
-    page.extract_text(visitor_text=visit)
-    return (PAGE_TOP - min(lows)) / (PAGE_TOP - PAGE_BOTTOM) if lows else 0.0
+        for head in ("Date", "Who (name"):
+            if text.strip().startswith(head):
+                lefts.setdefault(head, tm[4] * cm[0] + tm[5] * cm[2] + cm[4])
+    text = page.extract_text(visitor_text=visit) or ""
+    fill = (PAGE_TOP - min(lows)) / (PAGE_TOP - PAGE_BOTTOM) if lows else 0.0
+    return _Page(text=text, fill=fill, lefts=lefts)
 
 
 #: How far down a letter's last page must reach: its closing words, the signature and the name.
 LAST_LETTER_PAGE = 0.12
 
 
-def _ends_a_letter(page) -> bool:
+def _ends_a_letter(page: _Page) -> bool:
     """Whether the page holds a letter's sign-off, with words of the letter above it."""
-    text = page.extract_text()
-    before = text.split("Sincerely,")[0]
-    return "Sincerely," in text and "Signature:" in text and len(before.split()) >= 5
+    before = page.text.split("Sincerely,")[0]
+    return "Sincerely," in page.text and "Signature:" in page.text and len(before.split()) >= 5
 
 
-def _kits(blank_kit, filled_kit, family_kit):
-    return {"blank": blank_kit.read_bytes(), "filled": filled_kit, "family": family_kit[2]}
-
-
-def test_no_nearly_empty_pages(blank_kit, filled_kit, family_kit):
+@pytest.fixture(scope="module")
+def kit_pages(blank_kit, filled_kit, family_kit) -> dict[str, list[_Page]]:
+    """Each kit's pages, read once for the layout checks below (reading a PDF is slow)."""
     from pypdf import PdfReader
 
-    for name, pdf in _kits(blank_kit, filled_kit, family_kit).items():
-        pages = PdfReader(io.BytesIO(pdf)).pages
+    kits = {"blank": blank_kit.read_bytes(), "filled": filled_kit, "family": family_kit[2]}
+    return {name: [_read_page(p) for p in PdfReader(io.BytesIO(pdf)).pages] for name, pdf in kits.items()}
+
+
+def test_no_nearly_empty_pages(kit_pages):
+    for name, pages in kit_pages.items():
         # The cover stands alone; every other page is used at least a quarter of the way down,
         # except a letter's last page, as in any letter: the sign-off takes the closing lines
         # with it, so that page holds words, the signature and the parent's name.
-        sparse = [(i + 1, round(fill, 2)) for i, page in enumerate(pages[1:], start=1)
-                  if (fill := _page_fill(page)) < (LAST_LETTER_PAGE if _ends_a_letter(page) else 0.25)]
+        sparse = [(i + 1, round(page.fill, 2)) for i, page in enumerate(pages[1:], start=1)
+                  if page.fill < (LAST_LETTER_PAGE if _ends_a_letter(page) else 0.25)]
         assert not sparse, f"{name} kit: nearly empty pages (page, share used): {sparse}"
 
 
-def test_log_pages_are_full_and_the_date_column_fits_a_written_date(blank_kit, filled_kit, family_kit):
-    from pypdf import PdfReader
-
-    for name, pdf in _kits(blank_kit, filled_kit, family_kit).items():
-        pages = PdfReader(io.BytesIO(pdf)).pages
-        log_pages = [p for p in pages if "Follow-up and" in (p.extract_text() or "")]
+def test_log_pages_are_full_and_the_date_column_fits_a_written_date(kit_pages):
+    for name, pages in kit_pages.items():
+        log_pages = [p for p in pages if "Follow-up and" in p.text]
         assert len(log_pages) >= 2, name
         for page in log_pages:
-            rows = len(DATE_GUIDE.findall(page.extract_text()))
+            rows = len(DATE_GUIDE.findall(page.text))
             assert rows >= 10, f"{name} kit: a log page with only {rows} rows"
             # The date column runs from the "Date" heading to the "Who" heading.
-            left = {}
-
-            def visit(text, cm, tm, font, size):  # noqa: ANN001
-                for head in ("Date", "Who (name"):
-                    if text.strip().startswith(head):
-                        left.setdefault(head, tm[4] * cm[0] + tm[5] * cm[2] + cm[4])
-            page.extract_text(visitor_text=visit)
-            width = (left["Who (name"] - left["Date"]) / 72
+            width = (page.lefts["Who (name"] - page.lefts["Date"]) / 72
             assert width >= 1.0, f"{name} kit: the log's date column is {width:.2f} in wide; MM/DD/YYYY needs 1 in"
 
 
@@ -434,9 +448,7 @@ def test_log_pages_are_full_and_the_date_column_fits_a_written_date(blank_kit, f
 LONE_WORD = re.compile(r"(?m)^.{60,}\n(?:• )?[A-Za-z'’]+\n[a-z(].*$")
 
 
-def test_no_line_holds_a_lone_word_mid_sentence(blank_kit, filled_kit, family_kit):
-    from pypdf import PdfReader
-
-    for name, pdf in _kits(blank_kit, filled_kit, family_kit).items():
-        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+def test_no_line_holds_a_lone_word_mid_sentence(kit_pages):
+    for name, pages in kit_pages.items():
+        text = "\n".join(p.text for p in pages)
         assert not LONE_WORD.findall(text), f"{name} kit: {LONE_WORD.findall(text)}"
