@@ -19,6 +19,9 @@ from iepkit.calendars import _library_holidays
 from iepkit.case import parse_case
 
 
+VALIDATED_ON = dt.date(2030, 12, 31)
+
+
 def synthetic_cases(n: int, seed: int = 2026) -> list:
     rng = random.Random(seed)
     triggers = sorted({r.trigger for r in api.deadline_rules("MS") if r.trigger})
@@ -26,7 +29,9 @@ def synthetic_cases(n: int, seed: int = 2026) -> list:
     cases = []
     for i in range(n):
         events = [{"type": t, "date": start + dt.timedelta(days=rng.randrange(span))} for t in triggers]
-        cases.append(parse_case({"state": "MS", "events": events}, f"synthetic-{i}"))
+        # Validated as of the span's end: a case refuses dates more than 2 years
+        # ahead of its today, and these reach 2030 whatever the clock says.
+        cases.append(parse_case({"state": "MS", "events": events}, f"synthetic-{i}", today=VALIDATED_ON))
     return cases
 
 
