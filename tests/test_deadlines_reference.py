@@ -32,7 +32,7 @@ from iepkit.model import Citation, DeadlineRule, NearSchoolYearEnd, AbsenceExten
 FIRST, LAST = dt.date(2024, 1, 1), dt.date(2028, 12, 31)
 MARGIN = dt.timedelta(days=120)
 event_dates = st.dates(min_value=FIRST + MARGIN, max_value=LAST - MARGIN)
-MANY = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MANY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 _REG: dict[str, object] = {}
 
@@ -82,9 +82,9 @@ def run_both(rules, events, today, holidays, school):
 # -- random inputs ------------------------------------------------------------------------
 
 @st.composite
-def school_calendars(draw):
-    """A school year with breaks, closures and absences, or None."""
-    if draw(st.integers(0, 4)) == 0:
+def school_calendars(draw, always=False):
+    """A school year with breaks, closures and absences, or (unless ``always``) None."""
+    if not always and draw(st.integers(0, 4)) == 0:
         return None
     first = draw(st.dates(min_value=dt.date(2024, 7, 1), max_value=dt.date(2027, 9, 30)))
     last = first + dt.timedelta(days=draw(st.integers(20, 320)))
@@ -97,15 +97,22 @@ def school_calendars(draw):
     closures = frozenset(draw(st.lists(span, max_size=6)))
     plain = SchoolCalendar(first, last, tuple(breaks), closures)
     # Absences must be school days of the calendar, as the case's checks require.
-    absences = frozenset(d for d in draw(st.lists(span, max_size=10)) if plain.why_not_school_day(d, "after") is None)
+    absences = frozenset(d for d in draw(st.lists(span, max_size=25)) if plain.why_not_school_day(d, "after") is None)
     return dataclasses.replace(plain, absences=absences)
 
 
-def event_lists(types):
-    one = st.fixed_dictionaries({"type": st.sampled_from(types), "date": event_dates})
-    alias = st.fixed_dictionaries({"type": st.sampled_from(sorted(EVENT_ALIASES)), "date": event_dates})
-    letters_only = st.fixed_dictionaries({"date": event_dates, "what": st.just("A meeting.")})
-    return st.lists(st.one_of(one, one, one, alias, letters_only), max_size=25)
+def event_lists(types, school=None):
+    """Events on random dates; with a school calendar, mostly in its school year, where school days count."""
+    dates = event_dates
+    if school is not None:
+        in_year = st.dates(min_value=school.first_day - dt.timedelta(days=30), max_value=school.last_day)
+        near_end = st.dates(min_value=max(school.first_day, school.last_day - dt.timedelta(days=80)),
+                            max_value=school.last_day)
+        dates = st.one_of(event_dates, in_year, in_year, near_end, near_end)
+    one = st.fixed_dictionaries({"type": st.sampled_from(types), "date": dates})
+    alias = st.fixed_dictionaries({"type": st.sampled_from(sorted(EVENT_ALIASES)), "date": dates})
+    letters_only = st.fixed_dictionaries({"date": dates, "what": st.just("A meeting.")})
+    return st.lists(st.one_of(one, one, one, alias, letters_only), min_size=3, max_size=30)
 
 
 @st.composite
@@ -165,18 +172,35 @@ def rule_sets(draw):
 def test_state_rules_match_the_pre_11_engine(code, data):
     rules, holidays = _state(code)
     triggers = sorted({v.trigger for r in rules.values() for v in r.versions if v.trigger})
-    events = data.draw(event_lists(triggers + ["reevaluation-requested"]))
+    school = data.draw(school_calendars())
+    events = data.draw(event_lists(triggers + ["reevaluation-requested"], school))
     today = data.draw(st.dates(min_value=FIRST, max_value=LAST))
-    run_both(rules, events, today, holidays, data.draw(school_calendars()))
+    run_both(rules, events, today, holidays, school)
+
+
+@MANY
+@given(data=st.data())
+def test_school_day_counts_match_the_pre_11_engine(data):
+    # Texas counts evaluations in school days, with absences and a June 30 date near
+    # the end of the year: here every case has a school calendar and those events.
+    rules, holidays = _state("TX")
+    school = data.draw(school_calendars(always=True))
+    triggers = sorted({v.trigger for r in rules.values() for v in r.versions if v.unit == "school-days"})
+    in_year = st.dates(min_value=school.first_day, max_value=school.last_day)
+    events = data.draw(st.lists(st.fixed_dictionaries({"type": st.sampled_from(triggers), "date": in_year}),
+                                min_size=1, max_size=6))
+    run_both(rules, events, data.draw(st.dates(min_value=FIRST, max_value=LAST)), holidays, school)
 
 
 @MANY
 @given(rules=rule_sets(), data=st.data())
 def test_synthetic_rules_match_the_pre_11_engine(rules, data):
     _, holidays = _state(data.draw(st.sampled_from(["MS", "TX"])))
-    events = data.draw(event_lists(TYPES))
+    school = data.draw(school_calendars())
+    triggers = sorted({v.trigger for r in rules.values() for v in r.versions if v.trigger})
+    events = data.draw(event_lists(triggers + TYPES[:3], school))
     today = data.draw(st.dates(min_value=FIRST, max_value=LAST))
-    run_both(rules, events, today, holidays, data.draw(school_calendars()))
+    run_both(rules, events, today, holidays, school)
 
 
 @pytest.mark.parametrize("day, unit, direction", [
