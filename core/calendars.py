@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as _dt
+import functools
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -102,8 +103,9 @@ class HolidayCalendar:
         """
         index = self._indexes.get(holidays_count)
         if index is None:
+            # A partial, not a lambda, so a calendar can still be pickled (to another process).
             index = self._indexes[holidays_count] = _BusinessDays(
-                lambda day: self.why_not_business_day(day, holidays_count))
+                functools.partial(self.why_not_business_day, holidays_count=holidays_count))
         return index.count(start, n, direction)
 
 

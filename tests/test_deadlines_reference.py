@@ -216,3 +216,63 @@ def test_dates_at_the_ends_of_the_calendar_fail_the_same_way(day, unit, directio
     _, holidays = _state("MS")
     run_both(rules, [{"type": "violation-occurred", "date": dt.date.fromisoformat(day)}], dt.date(2026, 12, 1),
              holidays, None)
+
+
+# -- the pieces that make it fast ---------------------------------------------------------
+
+@MANY
+@given(day=st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2028, 12, 31)), n=st.integers(1, 700),
+       direction=st.sampled_from(["after", "before"]), holidays_count=st.booleans())
+def test_business_days_by_bisection_are_the_day_by_day_walk(day, n, direction, holidays_count):
+    # Up to 700 business days: counts that cross into other years, forward and back.
+    # The holiday years outside 2024-2028 are the package's; both sides use the same ones.
+    _, holidays = _state("MS")
+    walked = ref.count_days(day, n, direction, lambda d: holidays.why_not_business_day(d, holidays_count))
+    assert holidays.count_business_days(day, n, direction, holidays_count) == walked
+
+
+def _one_report():
+    rules, holidays = _state("MS")
+    events = [{"type": t, "date": dt.date(2026, 11, 11)} for t in
+              sorted({r.trigger for r in rules.values() if r.trigger})]
+    return engine.compute_deadlines(rules, events, today=dt.date(2026, 12, 1), holidays=holidays)
+
+
+def test_a_deadline_is_the_same_whether_its_trail_is_read_first_or_last():
+    import copy
+    import pickle
+
+    for unread, read in zip(_one_report().deadlines, _one_report().deadlines):
+        assert callable(vars(unread)["trail"])  # not written yet: what this test is about
+        read.trail  # written now
+        # Made by Deadline(...) from the same fields: equal, hash included.
+        rebuilt = engine.Deadline(**{f.name: getattr(read, f.name) for f in dataclasses.fields(read)})
+        assert rebuilt == read and hash(rebuilt) == hash(read)
+        assert pickle.loads(pickle.dumps(unread)) == read  # a pickle carries the steps, not a function
+        assert copy.deepcopy(unread) == read
+        assert dataclasses.replace(unread, note="x").trail == read.trail
+        assert repr(unread) == repr(read) and unread.as_dict() == read.as_dict()
+        assert isinstance(unread.trail, tuple) and all(isinstance(s, str) for s in unread.trail)
+
+
+def test_the_checked_rules_kept_are_bounded():
+    # A long run that makes new rule sets (a partner's tests, a plugin reloaded) must not grow.
+    _, holidays = _state("MS")
+    for i in range(engine._PREPARED_KEEP * 3):
+        rules = {"r": DeadlineRule(id="r", state="MS", versions=(RuleVersion(
+            label="R", count=i + 1, unit="calendar-days", cite=(Citation("34 CFR 300.11"),), note="n",
+            last_reviewed=dt.date(2026, 11, 29), trigger="violation-occurred"),))}
+        found = engine.compute_deadlines(rules, [{"type": "violation-occurred", "date": dt.date(2026, 1, 1)}],
+                                         today=dt.date(2026, 12, 1), holidays=holidays)
+        assert found.deadlines[0].due == dt.date(2026, 1, 1) + dt.timedelta(days=i + 1)
+    assert len(engine._PREPARED) <= engine._PREPARED_KEEP
+
+
+def test_bad_rules_fail_on_every_call_not_only_the_first():
+    _, holidays = _state("MS")
+    bad = {"r": DeadlineRule(id="r", state="MS", versions=(RuleVersion(
+        label="R", count=1, unit="fortnights", cite=(Citation("34 CFR 300.11"),), note="n",
+        last_reviewed=dt.date(2026, 11, 29), trigger="violation-occurred"),))}
+    for _ in range(2):
+        with pytest.raises(InputError, match="r.unit"):
+            engine.compute_deadlines(bad, [], today=dt.date(2026, 12, 1), holidays=holidays)
