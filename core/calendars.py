@@ -148,6 +148,8 @@ class _BusinessDays:
     def count(self, start: _dt.date, n: int, direction: str) -> tuple[_dt.date, list[Skip]]:
         """As ``count_days``: the n-th business day from ``start`` (excluded), and the skips in the order met."""
         at, year, skipped = start.toordinal(), start.year, []
+        if n < 1:
+            return start, skipped  # as the walk: no day to count, so the start itself
         if direction == "after":
             while True:
                 days, off, skips = self.year(year)
