@@ -1,13 +1,17 @@
 """The deadline engine as it was before issue #11, frozen: kept only to compare against.
 
-Do not use it, and do not change it. tests/test_deadlines_reference.py runs it
-and today's engine (core/deadlines.py) on many random cases and requires every
-field of every result, trail included, to be equal. It is the pre-#11 engine
-copied verbatim, with two changes: imports name the package (iepkit.*), and it
-keeps its own copy of the day-by-day ``count_days`` loop, so that an edit to
-core/calendars.py's counting cannot change the reference. The holiday tables
-and school calendars stay the package's own: they are the data, not the
-arithmetic under test, and tests/test_calendar_*.py pin them by hand.
+Do not use it. tests/test_deadlines_reference.py runs it and today's engine
+(core/deadlines.py) on many random cases and requires every field of every
+result, trail included, to be equal. Change it only in the same commit as a
+change to the engine that is meant to change a result or a trail's words, and
+the same way; a change meant only to be faster never touches it.
+
+It is the pre-#11 engine copied verbatim, with three changes: imports name the
+package (iepkit.*); it keeps its own copy of the day-by-day ``count_days``
+loop, so that an edit to core/calendars.py's counting cannot change the
+reference; and it leaves out what describes rules without a case. The holiday
+tables and school calendars stay the package's own: they are the data, not
+the arithmetic under test, and tests/test_calendar_*.py pin them by hand.
 """
 from __future__ import annotations
 
