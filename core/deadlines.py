@@ -10,10 +10,12 @@ How days are counted is in COUNTING below; it is printed with every explanation.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
+import functools
+import threading
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from operator import attrgetter
+from typing import Any, Callable, Iterable, Mapping
 
 from .calendars import (CalendarTooShort, HolidayCalendar, SchoolCalendar, Skip, add_months,
                         count_days, group_skips)
@@ -59,6 +61,32 @@ def _amount(n: int, unit: str) -> str:
     return _plural(n, DEADLINE_UNITS[unit].rstrip("s"))
 
 
+class _Trail:
+    """Deadline's ``trail`` field: the steps, or a function that writes them when they are first read.
+
+    Writing the trail's sentences costs more than counting, and most uses of
+    a deadline (a caseload's dates, a table, a calendar file) never read them.
+    So the engine may give a function instead of the steps; the first read of
+    ``trail`` calls it and keeps the tuple. Everything that reads a field
+    (equality, hash, repr, as_dict, dataclasses.replace, pickling, see
+    Deadline.__getstate__) gets the same tuple as if it had been given.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> tuple[str, ...]:
+        if obj is None:
+            raise AttributeError(self.name)  # no class-level default: the field stays required
+        steps = obj.__dict__[self.name]
+        if callable(steps):
+            steps = obj.__dict__[self.name] = steps()
+        return steps
+
+    def __set__(self, obj: Any, steps: tuple[str, ...] | Callable[[], tuple[str, ...]]) -> None:
+        obj.__dict__[self.name] = steps
+
+
 @dataclass(frozen=True)
 class Deadline:
     """One computed deadline. ``due`` is None when it cannot be computed (see ``problem``)."""
@@ -78,13 +106,19 @@ class Deadline:
     verified: bool
     note: str
     last_reviewed: _dt.date
-    trail: tuple[str, ...]
+    #: The calculation, step by step. The engine may give a function that writes
+    #: it; it is written the first time it is read (see _Trail).
+    trail: tuple[str, ...] = _Trail()
     skipped: tuple[Skip, ...] = ()
     problem: str | None = None
     chain: tuple[str, ...] = ()
     #: Where the rule comes from: "federal" or the state's code, and in words.
     origin: str = ""
     origin_label: str = ""
+
+    def __getstate__(self) -> dict[str, Any]:
+        self.trail  # written now: a pickle (to another process) carries the steps, not the function
+        return self.__dict__
 
     @property
     def citations(self) -> list[str]:
@@ -237,40 +271,48 @@ def _describe_skips(skips: list[Skip]) -> str:
     return "Skipped, because they do not count: " + "; ".join(parts) + "."
 
 
-def _count(v: RuleVersion, start: _dt.date, holidays: HolidayCalendar,
-           school: SchoolCalendar | None) -> _Count:
-    n, after = v.count, v.direction == "after"
-    sign = 1 if after else -1
-    way = "after" if after else "before"
+def _calendar_offset(v: RuleVersion) -> _dt.timedelta:
+    """What a count in calendar days adds to its start: N days, or N - 1 when the start is day 1."""
+    return _dt.timedelta(days=(1 if v.direction == "after" else -1)
+                         * (v.count - 1 if v.trigger_is_day_one else v.count))
+
+
+def _count_due(v: RuleVersion, start: _dt.date, holidays: HolidayCalendar) -> tuple[_dt.date, list[Skip]]:
+    """Where a count in calendar days, months, years or business days ends, and the days it skipped.
+
+    Only the dates: the words for the trail are ``_count_steps``, written when
+    the trail is read. School days are ``_count_school_days``, which writes its
+    steps as it goes (its words depend on what it finds on the way).
+    """
+    if v.unit == "calendar-days":
+        return start + _calendar_offset(v), []
+    if v.unit in ("months", "years"):
+        months = v.count * (12 if v.unit == "years" else 1)
+        return add_months(start, months if v.direction == "after" else -months), []
+    if v.unit == "business-days":
+        return holidays.count_business_days(start, v.count, v.direction, v.holidays_count)
+    raise IepkitError(f"unknown unit '{v.unit}'")  # rule_problems rejects this at load
+
+
+def _count_steps(v: RuleVersion, start: _dt.date, due: _dt.date, skipped: list[Skip]) -> list[str]:
+    """The trail's words for a count ``_count_due`` made: how the count went from ``start`` to ``due``."""
+    n, way = v.count, v.direction
     if v.unit == "calendar-days":
         if v.trigger_is_day_one:
-            due = start + _dt.timedelta(days=sign * (n - 1))
-            text = (f"Count {_plural(n, 'calendar day')} with {fmt(start)} itself as day 1, "
-                    f"as this rule says; day {n} is {fmt(due)}.")
-        else:
-            due = start + _dt.timedelta(days=sign * n)
-            text = (f"Count {_plural(n, 'calendar day')} {way} {fmt(start)}, which is day 0: "
-                    f"day {n} is {fmt(due)}. Every day counts, weekends and holidays too.")
-        return _Count(due, [text], [])
+            return [f"Count {_plural(n, 'calendar day')} with {fmt(start)} itself as day 1, "
+                    f"as this rule says; day {n} is {fmt(due)}."]
+        return [f"Count {_plural(n, 'calendar day')} {way} {fmt(start)}, which is day 0: "
+                f"day {n} is {fmt(due)}. Every day counts, weekends and holidays too."]
     if v.unit in ("months", "years"):
-        months = n * (12 if v.unit == "years" else 1)
-        due = add_months(start, sign * months)
         text = f"Go {_plural(n, v.unit[:-1])} {way} {fmt(start)} on the calendar: {fmt(due)}."
         if due.day != start.day:
             text += (f" That month has no day {start.day}, so its last day is used.")
-        return _Count(due, [text], [])
-    if v.unit == "business-days":
-        kind = ("Monday to Friday, holidays included, as this rule says" if v.holidays_count
-                else "Monday to Friday except federal and state holidays (34 CFR 300.11(b))")
-        due, skipped = count_days(start, n, v.direction,
-                                  lambda d: holidays.why_not_business_day(d, v.holidays_count))
-        return _Count(due, [f"Count {_plural(n, 'business day')} {way} {fmt(start)}, not counting "
-                            f"{fmt(start)} itself. Business days are {kind}.",
-                            _describe_skips(skipped), f"Business day {n} is {fmt(due)}."], skipped)
-    if v.unit == "school-days":
-        assert school is not None
-        return _count_school_days(v, start, school)
-    raise IepkitError(f"unknown unit '{v.unit}'")  # rule_problems rejects this at load
+        return [text]
+    kind = ("Monday to Friday, holidays included, as this rule says" if v.holidays_count
+            else "Monday to Friday except federal and state holidays (34 CFR 300.11(b))")
+    return [f"Count {_plural(n, 'business day')} {way} {fmt(start)}, not counting "
+            f"{fmt(start)} itself. Business days are {kind}.",
+            _describe_skips(skipped), f"Business day {n} is {fmt(due)}."]
 
 
 class _ShortCalendar(Exception):
@@ -381,151 +423,288 @@ def _weekend_or_holiday(day: _dt.date, holidays: HolidayCalendar) -> str | None:
     return f"a holiday ({name})" if name else None
 
 
-def _roll(v: RuleVersion, due: _dt.date, holidays: HolidayCalendar) -> tuple[_dt.date, str | None]:
-    """Apply the rule's weekend/holiday choice; return the date and a step, if one is worth saying."""
+def _rolled(v: RuleVersion, due: _dt.date, holidays: HolidayCalendar) -> _dt.date:
+    """The due date after the rule's weekend/holiday choice (a count in business or school days
+    already lands on a counting day)."""
+    if not v.roll_forward or v.unit in ("business-days", "school-days") or holidays.is_business_day(due):
+        return due
+    return holidays.count_business_days(due, 1, "after" if v.direction == "after" else "before")[0]
+
+
+def _roll_step(v: RuleVersion, due: _dt.date, moved: _dt.date, holidays: HolidayCalendar) -> str | None:
+    """The trail's words for ``_rolled``, if there is something worth saying."""
     if v.unit in ("business-days", "school-days"):
-        return due, None  # the count already lands on a counting day
+        return None
     off = _weekend_or_holiday(due, holidays)
     if off is None:
-        return due, None
+        return None
     if not v.roll_forward:
-        return due, (f"{fmt(due)} is {off}. The date does not move: this rule has no roll-forward, "
-                     "and IDEA has no general rule that moves a deadline off a weekend or holiday. "
-                     "To be safe, act by the business day before.")
-    forward = v.direction == "after"
-    moved, _ = count_days(due, 1, "after" if forward else "before", holidays.why_not_business_day)
-    return moved, (f"{fmt(due)} is {off}. This rule moves such a date to the "
-                   f"{'next' if forward else 'previous'} business day: {fmt(moved)}.")
+        return (f"{fmt(due)} is {off}. The date does not move: this rule has no roll-forward, "
+                "and IDEA has no general rule that moves a deadline off a weekend or holiday. "
+                "To be safe, act by the business day before.")
+    return (f"{fmt(due)} is {off}. This rule moves such a date to the "
+            f"{'next' if v.direction == 'after' else 'previous'} business day: {fmt(moved)}.")
 
 
 # -- the engine --------------------------------------------------------------------------
 
-class _Run:
-    def __init__(self, rules: Mapping[str, DeadlineRule], events: dict[str, tuple[_dt.date, int]],
-                 today: _dt.date, holidays: HolidayCalendar, school: SchoolCalendar | None, source: str):
-        self.rules, self.events, self.today = rules, events, today
-        self.holidays, self.school, self.source = holidays, school, source
-        self.done: dict[str, Deadline | None] = {}
-        self.steps: dict[str, list[str]] = {}
-        self.waiting: dict[str, str] = {}
+class _Prepared:
+    """A set of rules made ready to count with: checked once, with what each rule starts from.
 
-    def start(self, rule: DeadlineRule) -> tuple[_dt.date, str, str, list[str], tuple[str, ...]] | None:
-        """Where a rule's count starts: date, trigger, kind, earlier steps, chain; None if it cannot."""
-        if rule.trigger_rule:
-            parent = self.compute(rule.trigger_rule)
-            if parent is None or parent.due is None:
-                if rule.trigger_rule in self.waiting:
-                    self.waiting[rule.id] = self.waiting[rule.trigger_rule]
-                return None
-            steps = list(self.steps[parent.rule])
-            steps.append(f"{parent.rule} ends on {fmt(parent.due)}; {rule.id} counts from that day.")
-            return parent.due, parent.rule, "rule", steps, parent.chain + (parent.rule,)
-        trigger = rule.trigger or ""
-        if trigger not in self.events:
-            self.waiting[rule.id] = trigger
-            return None
-        day, times = self.events[trigger]
-        text = f"The case lists '{trigger}' on {fmt(day)}."
-        if times > 1:
-            text = f"The case lists '{trigger}' {times} times; the latest, {fmt(day)}, is used."
-        return day, trigger, "event", [text], ()
+    Checking rules (``rule_problems``) costs more than counting a case, and a
+    caseload counts every case with the same rules, so ``_prepare`` keeps the
+    last few sets it was given instead of checking them again for each case.
+    """
+
+    def __init__(self, rules: Mapping[str, DeadlineRule]):
+        if any(not isinstance(r, DeadlineRule) for r in rules.values()):
+            raise IepkitError("a plugin registered a deadline rule that is not an iepkit.model.DeadlineRule")
+        problems = rule_problems(rules)
+        if problems:
+            raise InputError("deadline rules", problems)
+        #: Held, not only their ids: the cache key is the rules' ids, which must not be reused.
+        self.rules = dict(rules)
+        self.plans = {rid: _Plan(rule) for rid, rule in self.rules.items()}
+        self.triggers = {v.trigger for r in self.rules.values() for v in r.versions if v.trigger}
+
+
+class _Version:
+    """A rule version, with what every deadline it gives shares: worked out once per set of rules."""
+
+    __slots__ = ("version", "fields", "offset")
+
+    def __init__(self, rule: DeadlineRule, v: RuleVersion):
+        self.version = v
+        #: The deadline's fields that come from the rule and version alone.
+        self.fields = dict(rule=rule.id, label=v.label, count=v.count, unit=v.unit, direction=v.direction,
+                           cite=v.cite, verified=v.verified, note=v.note, last_reviewed=v.last_reviewed,
+                           problem=None, origin=rule.origin, origin_label=rule.origin_label)
+        #: What a count in calendar days adds to its start (most rules): no need to call _count_due.
+        self.offset = _calendar_offset(v) if v.unit == "calendar-days" else None
+
+
+class _Plan:
+    """A rule, ready to count: what it starts from, and its versions."""
+
+    __slots__ = ("rule", "current", "versions", "only")
+
+    def __init__(self, rule: DeadlineRule):
+        self.rule = rule
+        #: A rule starts from its newest version's trigger (DeadlineRule.trigger): looked up once.
+        self.current = rule.current
+        self.versions = [_Version(rule, v) for v in rule.versions]
+        #: The one version, when a rule has one in force on every date: no need to look for it.
+        self.only = (self.versions[0] if len(rule.versions) == 1 and rule.versions[0].in_force(_dt.date.min)
+                     and rule.versions[0].in_force(_dt.date.max) else None)
+
+    def version_on(self, day: _dt.date) -> _Version | None:
+        """As DeadlineRule.version_on: the first version in force on ``day``."""
+        return next((v for v in self.versions if v.version.in_force(day)), None)
+
+
+_PREPARED: dict[tuple[tuple[str, ...], tuple[int, ...]], _Prepared] = {}
+_PREPARED_KEEP = 16  # a few states' rule sets; bounded so a long run that makes rules does not grow
+_PREPARED_LOCK = threading.Lock()
+
+
+def _prepare(rules: Mapping[str, DeadlineRule]) -> _Prepared:
+    # Keyed by the rule objects themselves (they are frozen), by identity:
+    # hashing a rule's every field for each case would cost what the cache saves.
+    key = (tuple(rules), tuple(map(id, rules.values())))
+    found = _PREPARED.get(key)
+    if found is None:
+        found = _Prepared(rules)  # raises on bad rules, which are never kept
+        with _PREPARED_LOCK:
+            while len(_PREPARED) >= _PREPARED_KEEP:
+                del _PREPARED[next(iter(_PREPARED))]  # the oldest
+            _PREPARED[key] = found
+    return found
+
+
+# The trail is written only when it is read (see Deadline's ``trail``): a
+# caseload's dates, tables and calendar files never read it, and the words
+# cost more than the counting. These functions write it. They are module
+# functions, not methods, so a deadline keeps only what its words need, not
+# the whole run (a run holds every deadline of the case).
+
+def _start_steps(rule_id: str, parent: Deadline | None, trigger: str, day: _dt.date, times: int) -> list[str]:
+    """The first steps: the event the count starts from, or the rule it is chained to."""
+    if parent is not None:
+        # A finished deadline's trail is its steps and then its result line; the chain leaves the result out.
+        return list(parent.trail[:-1]) + [f"{parent.rule} ends on {fmt(parent.due)}; {rule_id} counts from that day."]
+    if times > 1:
+        return [f"The case lists '{trigger}' {times} times; the latest, {fmt(day)}, is used."]
+    return [f"The case lists '{trigger}' on {fmt(day)}."]
+
+
+def _counted_trail(rule: DeadlineRule, v: RuleVersion, parent: Deadline | None, trigger: str, start: _dt.date,
+                   times: int, counted: _dt.date, skipped: tuple[Skip, ...], due: _dt.date, today: _dt.date,
+                   holidays: HolidayCalendar) -> tuple[str, ...]:
+    """The trail of a count in calendar days, months, years or business days (see _Run._compute)."""
+    steps = (_start_steps(rule.id, parent, trigger, start, times) + [_rule_step(rule, v)]
+             + _count_steps(v, start, counted, list(skipped)))
+    roll = _roll_step(v, counted, due, holidays)
+    return tuple(steps + ([roll] if roll else []) + [_result_line(due, today)])
+
+
+def _rule_step(rule: DeadlineRule, v: RuleVersion) -> str:
+    what = v.trigger_rule or v.trigger
+    text = (f"Rule {rule.id}: {v.label}: {_amount(v.count, v.unit)} {v.direction} "
+            f"{what}. Sources: {v.citations}.")
+    if len(rule.versions) > 1 or v.effective_from or v.effective_until:
+        # The version is chosen by the date the count starts from, which is not
+        # always the date a law keys on (a filing limit may change by filing
+        # date); say exactly what was matched, and leave the why to the note.
+        if v.effective_from and v.effective_until:
+            span = f"from {v.effective_from.isoformat()} to {v.effective_until.isoformat()}"
+        elif v.effective_from:
+            span = f"on or after {v.effective_from.isoformat()}"
+        elif v.effective_until:
+            span = f"on or before {v.effective_until.isoformat()}"
+        else:
+            span = "on any date"
+        text += f" This version is the one for a start date {span}."
+    if not v.verified:
+        text += f" {UNVERIFIED} This rule could not be confirmed in a primary source."
+    return text
+
+
+def _result_line(due: _dt.date, today: _dt.date) -> str:
+    days_left = (due - today).days
+    if days_left > 0:
+        left = f"{_plural(days_left, 'day')} left"
+    elif days_left == 0:
+        left = "due today"
+    else:
+        left = f"{_plural(-days_left, 'day')} overdue"
+    return f"Result: due {fmt(due)}; {left} as of {fmt(today)}."
+
+
+class _Run:
+    """One case's deadlines: each rule computed once, chains after the rule they count from."""
+
+    def __init__(self, prepared: _Prepared, events: dict[str, tuple[_dt.date, int]],
+                 today: _dt.date, holidays: HolidayCalendar, school: SchoolCalendar | None, source: str):
+        self.plans, self.events = prepared.plans, events
+        self.today, self.holidays, self.school, self.source = today, holidays, school, source
+        self.done: dict[str, Deadline | None] = {}
+        self.waiting: dict[str, str] = {}
 
     def compute(self, rule_id: str) -> Deadline | None:
         """The rule's deadline (computed once), or None when its event is missing."""
-        if rule_id not in self.done:
-            self.done[rule_id] = None  # a loop ends here instead of recursing forever
-            rule = self.rules[rule_id]
-            found = self._compute(rule)
-            self.done[rule_id] = found and dataclasses.replace(found, origin=rule.origin,
-                                                               origin_label=rule.origin_label)
-        return self.done[rule_id]
+        done = self.done
+        if rule_id in done:
+            return done[rule_id]
+        done[rule_id] = None  # a loop ends here instead of recursing forever
+        found = done[rule_id] = self._compute(self.plans[rule_id])
+        return found
 
-    def _compute(self, rule: DeadlineRule) -> Deadline | None:
-        parent = self.compute(rule.trigger_rule) if rule.trigger_rule else None
-        if parent is not None and parent.due is None:
-            # The chain is blocked: say so for this rule too rather than drop it.
-            text = f"{rule.id} counts from the end of {parent.rule}, which could not be computed."
-            base = dict(rule=rule.id, trigger=parent.rule, trigger_kind="rule", trigger_date=parent.trigger_date,
-                        chain=parent.chain + (parent.rule,))
-            return self._unfinished(rule.current, base, list(parent.trail) + [text], parent.status,
-                                    f"{text} {parent.problem}")
-        begun = self.start(rule)
-        if begun is None:
-            return None
-        start, trigger, kind, steps, chain = begun
-        base = dict(rule=rule.id, trigger=trigger, trigger_kind=kind, trigger_date=start, chain=chain)
-        version = rule.version_on(start)
-        if version is None:
+    def _compute(self, plan: _Plan) -> Deadline | None:
+        # This runs for every rule of every case, so it is written out flat; the
+        # words of the trail are left to _counted_trail, called when they are read.
+        rule, current = plan.rule, plan.current
+        if current.trigger_rule:
+            parent = self.compute(current.trigger_rule)
+            if parent is None:
+                if current.trigger_rule in self.waiting:
+                    self.waiting[rule.id] = self.waiting[current.trigger_rule]
+                return None
+            if parent.due is None:
+                # The chain is blocked: say so for this rule too rather than drop it.
+                text = f"{rule.id} counts from the end of {parent.rule}, which could not be computed."
+                return self._unfinished(rule, current, parent.rule, "rule", parent.trigger_date,
+                                        parent.chain + (parent.rule,), list(parent.trail) + [text],
+                                        parent.status, f"{text} {parent.problem}")
+            start, trigger, kind, times, chain = parent.due, parent.rule, "rule", 0, parent.chain + (parent.rule,)
+        else:
+            trigger = current.trigger or ""
+            if trigger not in self.events:
+                self.waiting[rule.id] = trigger
+                return None
+            (start, times), parent, kind, chain = self.events[trigger], None, "event", ()
+        found = plan.only or plan.version_on(start)
+        if found is None:
             text = (f"No version of {rule.id} was in force on {fmt(start)}; the rules this plugin "
                     "knows start later or ended earlier. Check the rules that applied then.")
-            return self._unfinished(rule.current, base, steps + [text], "not-in-force", text)
-        steps = steps + [self._rule_step(rule, version)]
-        if version.unit == "school-days" and self.school is None:
+            return self._unfinished(rule, current, trigger, kind, start, chain,
+                                    _start_steps(rule.id, parent, trigger, start, times) + [text], "not-in-force", text)
+        version = found.version
+        if version.unit == "school-days":
+            return self._school_days(rule, found, parent, trigger, kind, start, times, chain)
+        skipped: tuple[Skip, ...] = ()
+        try:
+            if found.offset is not None:
+                counted = start + found.offset
+            else:
+                counted, skips = _count_due(version, start, self.holidays)
+                skipped = tuple(skips)
+            due = _rolled(version, counted, self.holidays) if version.roll_forward else counted
+        except (OverflowError, ValueError):
+            raise self._too_far(rule) from None
+        trail = functools.partial(_counted_trail, rule, version, parent, trigger, start, times, counted, skipped,
+                                  due, self.today, self.holidays)
+        return self._finished(found, trigger, kind, start, chain, due, trail, skipped)
+
+    def _school_days(self, rule: DeadlineRule, found: _Version, parent: Deadline | None, trigger: str, kind: str,
+                     start: _dt.date, times: int, chain: tuple[str, ...]) -> Deadline:
+        # A school-day count writes its steps as it goes: what it says depends on
+        # what it meets (the end of the year, absences), and few rules count school days.
+        v = found.version
+        steps = _start_steps(rule.id, parent, trigger, start, times) + [_rule_step(rule, v)]
+        if self.school is None:
             text = ("This rule counts school days, and the case has no school_calendar. "
                     "Add your child's school calendar to the case to compute it.")
-            return self._unfinished(version, base, steps + [text], "needs-school-calendar", text)
+            return self._unfinished(rule, v, trigger, kind, start, chain, steps + [text], "needs-school-calendar",
+                                    text)
         try:
-            counted = _count(version, start, self.holidays, self.school)
-            due, roll_step = _roll(version, counted.due, self.holidays)
+            counted = _count_school_days(v, start, self.school)
         except (CalendarTooShort, _ShortCalendar) as exc:
             text = f"This rule counts school days, and {exc}. Add the next school year's calendar to the case."
-            return self._unfinished(version, base, steps + getattr(exc, "steps", []) + [text],
+            return self._unfinished(rule, v, trigger, kind, start, chain, steps + getattr(exc, "steps", []) + [text],
                                     "needs-school-calendar", text)
         except (OverflowError, ValueError):
-            # Only dates near year 1 or 9999 get here; name the field, not the date.
-            raise InputError(self.source, [Problem("events", f"a date for '{rule.id}' is too far from "
-                                                   "today to count from; check the year")]) from None
-        steps += counted.steps + ([roll_step] if roll_step else [])
-        self.steps[rule.id] = steps
+            raise self._too_far(rule) from None
+        trail = tuple(steps + counted.steps + [_result_line(counted.due, self.today)])
+        return self._finished(found, trigger, kind, start, chain, counted.due, trail, tuple(counted.skipped))
+
+    def _too_far(self, rule: DeadlineRule) -> InputError:
+        # Only dates near year 1 or 9999 get here; name the field, not the date.
+        return InputError(self.source, [Problem("events", f"a date for '{rule.id}' is too far from "
+                                                "today to count from; check the year")])
+
+    def _finished(self, found: _Version, trigger: str, kind: str, start: _dt.date,
+                  chain: tuple[str, ...], due: _dt.date, trail: tuple[str, ...] | Callable[[], tuple[str, ...]],
+                  skipped: tuple[Skip, ...]) -> Deadline:
         days_left = (due - self.today).days
         status = "overdue" if days_left < 0 else "due-today" if days_left == 0 else "upcoming"
-        return Deadline(**base, label=version.label, due=due, days_left=days_left, status=status,
-                        count=version.count, unit=version.unit, direction=version.direction,
-                        cite=version.cite, verified=version.verified, note=version.note,
-                        last_reviewed=version.last_reviewed,
-                        trail=tuple(steps + [self._result_line(due, days_left)]),
-                        skipped=tuple(counted.skipped))
-
-    def _unfinished(self, v: RuleVersion, base: dict[str, Any], steps: list[str], status: str,
-                    problem: str) -> Deadline:
-        return Deadline(**base, label=v.label, due=None, days_left=None, status=status, count=v.count,
-                        unit=v.unit, direction=v.direction, cite=v.cite, verified=v.verified,
-                        note=v.note, last_reviewed=v.last_reviewed, trail=tuple(steps), problem=problem)
+        # Made without Deadline.__init__: a frozen dataclass's __init__ sets each
+        # of its 21 fields through object.__setattr__, which was half the cost of
+        # a deadline. Every field is set here, in the instance's own dict, as
+        # __init__ would; tests/test_deadlines_reference.py compares every field
+        # with the pre-#11 engine's deadlines, made by __init__.
+        deadline = object.__new__(Deadline)
+        fields = deadline.__dict__
+        fields.update(found.fields)
+        fields["trigger"], fields["trigger_kind"], fields["trigger_date"], fields["chain"] = trigger, kind, start, chain
+        fields["due"], fields["days_left"], fields["status"] = due, days_left, status
+        fields["trail"], fields["skipped"] = trail, skipped
+        return deadline
 
     @staticmethod
-    def _rule_step(rule: DeadlineRule, v: RuleVersion) -> str:
-        what = v.trigger_rule or v.trigger
-        text = (f"Rule {rule.id}: {v.label}: {_amount(v.count, v.unit)} {v.direction} "
-                f"{what}. Sources: {v.citations}.")
-        if len(rule.versions) > 1 or v.effective_from or v.effective_until:
-            # The version is chosen by the date the count starts from, which is not
-            # always the date a law keys on (a filing limit may change by filing
-            # date); say exactly what was matched, and leave the why to the note.
-            if v.effective_from and v.effective_until:
-                span = f"from {v.effective_from.isoformat()} to {v.effective_until.isoformat()}"
-            elif v.effective_from:
-                span = f"on or after {v.effective_from.isoformat()}"
-            elif v.effective_until:
-                span = f"on or before {v.effective_until.isoformat()}"
-            else:
-                span = "on any date"
-            text += f" This version is the one for a start date {span}."
-        if not v.verified:
-            text += f" {UNVERIFIED} This rule could not be confirmed in a primary source."
-        return text
-
-    def _result_line(self, due: _dt.date, days_left: int) -> str:
-        if days_left > 0:
-            left = f"{_plural(days_left, 'day')} left"
-        elif days_left == 0:
-            left = "due today"
-        else:
-            left = f"{_plural(-days_left, 'day')} overdue"
-        return f"Result: due {fmt(due)}; {left} as of {fmt(self.today)}."
+    def _unfinished(rule: DeadlineRule, v: RuleVersion, trigger: str, kind: str, start: _dt.date,
+                    chain: tuple[str, ...], steps: list[str], status: str, problem: str) -> Deadline:
+        return Deadline(rule=rule.id, trigger=trigger, trigger_kind=kind, trigger_date=start, chain=chain,
+                        label=v.label, due=None, days_left=None, status=status, count=v.count, unit=v.unit,
+                        direction=v.direction, cite=v.cite, verified=v.verified, note=v.note,
+                        last_reviewed=v.last_reviewed, trail=tuple(steps), problem=problem, origin=rule.origin,
+                        origin_label=rule.origin_label)
 
 
-def _sort_key(d: Deadline) -> tuple:
-    return (d.due is None, d.due or _dt.date.max, d.rule)
+def _soonest_first(found: list[Deadline]) -> list[Deadline]:
+    """By due date then rule id, and those with no due date last, by rule id."""
+    # Two sorts with C-level keys rather than one with a Python key function: it runs for every case.
+    dated = sorted((d for d in found if d.due is not None), key=attrgetter("due", "rule"))
+    return dated + sorted((d for d in found if d.due is None), key=attrgetter("rule"))
 
 
 def compute_deadlines(rules: Mapping[str, DeadlineRule], events: Iterable[Mapping[str, Any]], *,
@@ -534,21 +713,17 @@ def compute_deadlines(rules: Mapping[str, DeadlineRule], events: Iterable[Mappin
     """Every deadline the rules give for these events, soonest first, with its trail.
 
     ``events`` are ``{type, date}`` mappings (a case's ``events``). Rules whose
-    event the case does not list are reported in ``waiting``.
+    event the case does not list are reported in ``waiting``. Nothing is kept
+    from one call to the next but the checked rules (a few sets) and the
+    holiday years counted in, so a caseload of any size runs in flat memory.
     """
-    bad = [r for r in rules.values() if not isinstance(r, DeadlineRule)]
-    if bad:
-        raise IepkitError("a plugin registered a deadline rule that is not an iepkit.model.DeadlineRule")
-    problems = rule_problems(rules)
-    if problems:
-        raise InputError("deadline rules", problems)
+    prepared = _prepare(rules)
     listed = latest_events(events, source)
-    run = _Run(rules, listed, today, holidays, school, source)
-    found = [d for d in (run.compute(rid) for rid in rules) if d is not None]
-    triggers = {v.trigger for r in rules.values() for v in r.versions if v.trigger}
-    return DeadlineReport(today=today, source=source, deadlines=sorted(found, key=_sort_key),
-                          waiting={k: run.waiting[k] for k in rules if k in run.waiting},
-                          uncounted={e: day for e, (day, _) in listed.items() if e not in triggers})
+    run = _Run(prepared, listed, today, holidays, school, source)
+    found = [d for d in map(run.compute, prepared.plans) if d is not None]
+    return DeadlineReport(today=today, source=source, deadlines=_soonest_first(found),
+                          waiting={k: run.waiting[k] for k in prepared.rules if k in run.waiting},
+                          uncounted={e: day for e, (day, _) in listed.items() if e not in prepared.triggers})
 
 
 def explain(report: DeadlineReport, rules: Mapping[str, DeadlineRule], rule_id: str) -> Deadline:
