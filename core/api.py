@@ -23,7 +23,7 @@ from .fileio import write_atomic
 from .kit import KitInputs, render_kit_html
 from .letters import RenderedLetter, render_letter as _render, to_format
 from .model import COMPARISON_FIELDS, DeadlineRule, Guide, LetterTemplate, Process, State, StateCalendar, Withdrawal
-from .plugins import PluginHost
+from .plugins import PluginHost, process_host, set_process_host
 from .recommend import OPTIONAL as OPTIONAL_ANSWERS
 from .recommend import HELP as QUESTION_HELP
 from .recommend import QUESTIONS, Recommendation, answers_from_case, missing_answers, parse_answers
@@ -52,10 +52,11 @@ def load_registry(only: Iterable[str] | None = None,
 
 
 def registry() -> Registry:
-    """The registry for this process, loaded on first use."""
+    """The registry for this process, loaded on first use. It reads a state's content
+    (letters, rules, guides) only when that state is first used."""
     global _default
     if _default is None:
-        _default = load_registry()
+        _default = Registry.build(process_host(), lazy=True)
     return _default
 
 
@@ -63,6 +64,7 @@ def set_registry(reg: Registry | None) -> None:
     """Use ``reg`` as this process's registry (tests and embedding partners)."""
     global _default
     _default = reg
+    set_process_host(reg.host if reg is not None else None)
 
 
 def states() -> list[State]:
@@ -231,7 +233,7 @@ def _holidays(st: State):
 
 
 def _rules(code: str) -> dict[str, DeadlineRule]:
-    return dict(registry().deadline_rules.get(code, {}))
+    return registry().rules_for(code)
 
 
 def deadline_rules(state: str) -> list[DeadlineRule]:

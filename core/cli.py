@@ -31,6 +31,9 @@ def _registry():
     reg = _api().registry()
     for warning in reg.host.warnings():
         click.echo(f"warning: {warning}", err=True)
+    # A state's content is read when first used: a plugin that fails then is told then.
+    from .plugins import warning
+    reg.host.on_broken = lambda info: click.echo(f"warning: {warning(info)}", err=True)
     return reg
 
 
@@ -132,6 +135,7 @@ def plugins(as_json: bool) -> None:
     Exits with code 1 when any plugin failed to load, saying why, so a
     plugin's CI can catch it; 0 when every plugin loaded.
     """
+    _api().registry().load_all()  # every plugin's content, so a state whose files are wrong is listed
     reg = _registry()
     infos = sorted(reg.host.infos.values(), key=lambda i: i.name)
     if as_json:
@@ -674,9 +678,10 @@ cli.add_command(_log_group)
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: load plugin commands, then run."""
     try:
-        from . import api
-        reg = api.registry()
-        reg.host.call_each("register_commands", lambda name: (lambda *a: None), cli=cli)
+        # Only the plugins are imported here, not their states' content: --help and --version
+        # stay as fast with fifty states as with one.
+        from .plugins import process_host
+        process_host().call_each("register_commands", lambda name: (lambda *a: None), cli=cli)
     except IepkitError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

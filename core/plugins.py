@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Collection, Iterable
 
 import pluggy
 
@@ -53,6 +53,8 @@ class PluginHost:
         self.pm = pluggy.PluginManager("iepkit")
         self.pm.add_hookspecs(hookspecs)
         self.infos: dict[str, PluginInfo] = {}
+        #: Told of each plugin that fails from now on (the command line prints a warning).
+        self.on_broken: Callable[[PluginInfo], None] | None = None
 
     # -- loading ---------------------------------------------------------
     def load_entry_points(self, only: Iterable[str] | None = None) -> None:
@@ -106,15 +108,16 @@ class PluginHost:
 
     # -- calling -----------------------------------------------------------
     def call_each(self, hook_name: str, make_register: Callable[[str], Callable[..., None]],
-                  **kwargs: Any) -> None:
+                  only: Collection[str] | None = None, **kwargs: Any) -> None:
         """Call one hook plugin by plugin, so one plugin's exception cannot stop the others.
 
         A plugin that raises is marked broken and unregistered, with the reason.
+        ``only``: call just these plugins (the registry reads a state's content when it is used).
         """
         caller = getattr(self.pm.hook, hook_name)
         for impl in list(caller.get_hookimpls()):
             name = impl.plugin_name
-            if self.infos.get(name) and self.infos[name].error:
+            if (self.infos.get(name) and self.infos[name].error) or (only is not None and name not in only):
                 continue
             args = dict(kwargs)
             if "register" in impl.argnames:
@@ -124,10 +127,17 @@ class PluginHost:
             except Exception as exc:  # noqa: BLE001
                 self.mark_broken(name, f"failed in {hook_name} ({_describe(exc)})")
 
+    def plugin_names(self) -> list[str]:
+        """The plugins registered and not broken."""
+        return [name for name, _ in self.pm.list_name_plugin() if name is not None]
+
     def mark_broken(self, name: str, reason: str) -> None:
         info = self.infos.setdefault(name, PluginInfo(name=name, package=name))
         if info.error is None:
             info.error = reason
+            if self.on_broken is not None:
+                # A plugin can fail after start-up, when a state's content is first read.
+                self.on_broken(info)
         plugin = self.pm.get_plugin(name)
         if plugin is not None:
             self.pm.unregister(plugin)
@@ -137,5 +147,29 @@ class PluginHost:
         return [i for i in self.infos.values() if i.error]
 
     def warnings(self) -> list[str]:
-        return [f"plugin '{i.name}' {i.error}; it was skipped" for i in self.broken]
+        return [warning(i) for i in self.broken]
 
+
+def warning(info: PluginInfo) -> str:
+    """What a user is told about a plugin that failed."""
+    return f"plugin '{info.name}' {info.error}; it was skipped"
+
+
+
+_process_host: PluginHost | None = None
+
+
+def process_host() -> PluginHost:
+    """This process's plugins, imported on first use. Importing a plugin reads none of its
+    states' files: the registry asks for a state's content when a command needs that state."""
+    global _process_host
+    if _process_host is None:
+        _process_host = PluginHost()
+        _process_host.load_entry_points()
+    return _process_host
+
+
+def set_process_host(host: PluginHost | None) -> None:
+    """Use ``host`` as this process's plugins (None: load them again on next use)."""
+    global _process_host
+    _process_host = host
