@@ -12,7 +12,6 @@ from typing import Any, Sequence
 
 import click
 
-from . import __version__
 from .errors import IepkitError
 from .filepaths import KIT_FORMATS, choose_format, input_problems, output_problems, require_ending
 from .render import FORMATS
@@ -87,8 +86,17 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # Looked up only when asked for: finding the installed version is not free at start-up.
+    if value and not ctx.resilient_parsing:
+        from . import __version__
+        click.echo(f"iepkit, version {__version__}")
+        ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="iepkit")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 def cli() -> None:
     """Letters, deadlines and guides for special-education disputes under IDEA.
 

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import pluggy
 
+#: The ``state`` of content from the built-in federal layer (also ``iepkit.model.FEDERAL``).
+FEDERAL = "federal"
+
 hookspec = pluggy.HookspecMarker("iepkit")
 hookimpl = pluggy.HookimplMarker("iepkit")
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any, Callable, Collection, Iterable
 
 import pluggy
 
-from . import hookspecs
+from . import distinfo, hookspecs
 
 ENTRY_POINT_GROUP = "iepkit"
 #: Comma-separated plugin names: load only these (empty: load none). The
@@ -62,14 +61,12 @@ class PluginHost:
         if only is None and LOAD_ENV in os.environ:
             only = [n.strip() for n in os.environ[LOAD_ENV].split(",") if n.strip()]
         wanted = set(only) if only is not None else None
-        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        for ep in sorted(distinfo.entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
             if wanted is not None and ep.name not in wanted and ep.name != FEDERAL_PLUGIN:
                 continue
             if ep.name in self.infos:
                 continue  # the same distribution found twice on sys.path
-            dist = getattr(ep, "dist", None)
-            info = PluginInfo(name=ep.name, package=ep.value.split(":")[0],
-                              version=dist.version if dist else None)
+            info = PluginInfo(name=ep.name, package=ep.value.split(":")[0], version=ep.version)
             try:
                 module = ep.load()
             except BaseException as exc:  # noqa: BLE001 - any failure must stay inside the plugin
