@@ -69,9 +69,7 @@ def cached_part(folder: Any, part: str, build: Callable[[], Any]) -> Any:
     if where is None:
         return build()
     key = _key(folder, part)
-    # One file per folder and part, overwritten when stale, so the cache does not grow.
-    name = hashlib.sha256(f"{folder.folder.resolve()}|{folder._code}".encode()).hexdigest()[:24]
-    path = where / f"{name}-{part}.pickle"
+    path = cache_file(where, folder, part)
     found = _read(path, key)
     if found is not _MISSING:
         return found
@@ -81,6 +79,13 @@ def cached_part(folder: Any, part: str, build: Callable[[], Any]) -> Any:
 
 
 _MISSING = object()
+
+
+def cache_file(where: Path, folder: Any, part: str) -> Path:
+    """The file that holds ``folder``'s ``part``: one per folder and part, overwritten when
+    stale, so the cache does not grow as files change."""
+    name = hashlib.sha256(f"{folder.folder.resolve()}|{folder._code}".encode()).hexdigest()[:24]
+    return where / f"{name}-{part}.pickle"
 
 
 def _warn(text: str) -> None:
