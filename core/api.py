@@ -23,12 +23,12 @@ from .fileio import write_atomic
 from .kit import KitInputs, render_kit_html
 from .letters import RenderedLetter, render_letter as _render, to_format
 from .model import COMPARISON_FIELDS, DeadlineRule, Guide, LetterTemplate, Process, State, StateCalendar, Withdrawal
-from .plugins import PluginHost, process_host, set_process_host
+from .plugins import PluginHost
 from .recommend import OPTIONAL as OPTIONAL_ANSWERS
 from .recommend import HELP as QUESTION_HELP
 from .recommend import QUESTIONS, Recommendation, answers_from_case, missing_answers, parse_answers
 from .recommend import recommend as _recommend
-from .registry import Registry
+from .registry import Registry, process_registry, set_process_registry
 from .filepaths import EXTENSIONS, KIT_FORMATS, choose_format
 from .render import FORMATS
 from .yamlio import load_yaml_file
@@ -38,7 +38,6 @@ __all__ = ["Case", "load_case", "parse_case", "load_case_for_letter", "load_regi
            "to_jsonable", "set_registry", "prepare_letter", "FORMATS", "KIT_FORMATS", "EXTENSIONS",
            "choose_format", "output_format"]
 
-_default: Registry | None = None
 
 
 def load_registry(only: Iterable[str] | None = None,
@@ -54,17 +53,12 @@ def load_registry(only: Iterable[str] | None = None,
 def registry() -> Registry:
     """The registry for this process, loaded on first use. It reads a state's content
     (letters, rules, guides) only when that state is first used."""
-    global _default
-    if _default is None:
-        _default = Registry.build(process_host(), lazy=True)
-    return _default
+    return process_registry()
 
 
 def set_registry(reg: Registry | None) -> None:
     """Use ``reg`` as this process's registry (tests and embedding partners)."""
-    global _default
-    _default = reg
-    set_process_host(reg.host if reg is not None else None)
+    set_process_registry(reg)
 
 
 def states() -> list[State]:

@@ -27,7 +27,8 @@ def _api():
 
 
 def _registry():
-    reg = _api().registry()
+    from .registry import process_registry  # not through api: `iepkit states` needs no more
+    reg = process_registry()
     for warning in reg.host.warnings():
         click.echo(f"warning: {warning}", err=True)
     # A state's content is read when first used: a plugin that fails then is told then.
@@ -143,7 +144,8 @@ def plugins(as_json: bool) -> None:
     Exits with code 1 when any plugin failed to load, saying why, so a
     plugin's CI can catch it; 0 when every plugin loaded.
     """
-    _api().registry().load_all()  # every plugin's content, so a state whose files are wrong is listed
+    from .registry import process_registry
+    process_registry().load_all()  # every plugin's content, so a state whose files are wrong is listed
     reg = _registry()
     infos = sorted(reg.host.infos.values(), key=lambda i: i.name)
     if as_json:

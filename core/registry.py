@@ -18,7 +18,7 @@ from .errors import IepkitError, UnknownChoiceError
 from .layers import KIND_WORDS, LayerError, merge
 from .model import (FEDERAL, Amendment, DeadlineRule, Guide, LetterTemplate, Process, RecommendCriteria, State,
                     Withdrawal)
-from .plugins import FEDERAL_PLUGIN, PluginHost
+from .plugins import FEDERAL_PLUGIN, PluginHost, process_host, set_process_host
 
 
 class _Invalid(Exception):
@@ -290,3 +290,23 @@ class Registry:
         if not self.states:
             raise IepkitError("No state plugins are installed or loaded. "
                               "Check IEPKIT_LOAD_PLUGINS, or reinstall iepkit.")
+
+
+_process_registry: Registry | None = None
+
+
+def process_registry() -> Registry:
+    """This process's registry (``iepkit.api.registry``), built on first use from its plugins:
+    every state at once, each state's content when that state is first used. Kept here, not in
+    ``iepkit.api``, so `iepkit states` need not import what letters and deadlines need."""
+    global _process_registry
+    if _process_registry is None:
+        _process_registry = Registry.build(process_host(), lazy=True)
+    return _process_registry
+
+
+def set_process_registry(reg: Registry | None) -> None:
+    """Use ``reg`` as this process's registry (None: build it again on next use)."""
+    global _process_registry
+    _process_registry = reg
+    set_process_host(reg.host if reg is not None else None)
