@@ -141,6 +141,8 @@ PLUGIN_FAILED_EXIT = 1
 def plugins(as_json: bool) -> None:
     """List the plugins found, the hooks each implements, and any that failed.
 
+    It reads every state's files (other commands read a state's files only
+    when they use it), so a state whose files are wrong is listed here.
     Exits with code 1 when any plugin failed to load, saying why, so a
     plugin's CI can catch it; 0 when every plugin loaded.
     """

@@ -243,10 +243,20 @@ class Registry:
         for state in list(self.states.values()):
             if q in (state.code.lower(), state.name.lower()):
                 plugin = self.state_plugin[state.code]
-                self.load_state(state.code)
-                if state.code not in self.states:  # its content failed when first read
+                # Failures are told once: this state's as the error below, any other plugin's as usual.
+                tell, self.host.on_broken = self.host.on_broken, None
+                before = {i.name for i in self.host.broken}
+                try:
+                    self.load_state(state.code)
+                finally:
+                    self.host.on_broken = tell
+                unusable = state.code not in self.states  # its content failed when first read
+                for info in self.host.broken:
+                    if tell and info.name not in before and not (unusable and info.name == plugin):
+                        tell(info)
+                if unusable:
                     raise IepkitError(f"{state.name} ({state.code}) cannot be used: its plugin '{plugin}' "
-                                      f"{self.host.infos[plugin].error}.")
+                                      f"{self.host.infos[plugin].error}")
                 return state
         raise UnknownChoiceError("state", query, [f"{s.code} ({s.name})" for s in self.sorted_states()])
 

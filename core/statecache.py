@@ -106,9 +106,9 @@ def _read(path: Path, key: bytes) -> Any:
         return _MISSING
     try:
         return pickle.loads(rest[len(key) + 1:])  # noqa: S301 - our own file, in an owner-only folder
-    except Exception as exc:  # noqa: BLE001 - a damaged cache must never stop a command
-        _warn(f"the cache file {path} could not be read ({type(exc).__name__}), so it was ignored "
-              "and will be written again (deleting it is safe)")
+    except Exception:  # noqa: BLE001 - a damaged cache must never stop a command
+        _warn(f"the cache file {path} is damaged, so it was ignored and will be written again "
+              "(deleting it is safe)")
         return _MISSING
 
 
