@@ -85,7 +85,7 @@ def resolve_state(state: str | None, case: Case | None) -> State:
         reg = registry()
         reg.require_state()
         if len(reg.states) == 1:
-            return next(iter(reg.states.values()))
+            return reg.find_state(next(iter(reg.states)))  # which reads its content, or says why it cannot
         # Never a default: a letter or deadline for the wrong state is worse than a question.
         listed = ", ".join(f"{s.code} ({s.name})" for s in reg.sorted_states())
         raise IepkitError(f"No state was given, and more than one is installed: {listed}. "

@@ -48,6 +48,7 @@ _LAYERED = ("processes", "letters", "deadline_rules")
 
 _code_key: str | None = None
 _refused: set[Path] = set()
+_checked: dict[Path, bool] = {}
 
 
 def cache_folder() -> Path | None:
@@ -93,6 +94,8 @@ def _warn(text: str) -> None:
 
 
 def _read(path: Path, key: bytes) -> Any:
+    if not _trusted(path.parent):
+        return _MISSING
     try:
         raw = path.read_bytes()
     except OSError:  # not there yet, or unreadable: read the files instead
@@ -110,6 +113,18 @@ def _read(path: Path, key: bytes) -> Any:
         _warn(f"the cache file {path} is damaged, so it was ignored and will be written again "
               "(deleting it is safe)")
         return _MISSING
+
+
+def _trusted(where: Path) -> bool:
+    """Only a folder of this user's that no one else can write to is read: a cache file is
+    unpickled, and a file someone else wrote could run their code."""
+    if where not in _checked:
+        try:
+            info = where.stat()
+        except OSError:
+            return False  # not there yet: nothing to read, and not remembered, so it is looked at again
+        _checked[where] = (not hasattr(os, "getuid") or info.st_uid == os.getuid()) and not info.st_mode & 0o022
+    return _checked[where]
 
 
 def _write(where: Path, path: Path, key: bytes, value: Any) -> None:
@@ -134,6 +149,7 @@ def _private_folder(where: Path) -> bool:
             raise PermissionError("it belongs to another user")
         if info.st_mode & 0o077:
             os.chmod(where, 0o700)
+            _checked.pop(where, None)
     except OSError as exc:
         if where not in _refused:
             _refused.add(where)

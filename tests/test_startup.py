@@ -287,6 +287,17 @@ def test_the_cache_is_owner_only(tmp_path, cache):
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
 
 
+def test_a_cache_folder_others_can_write_to_is_not_read(tmp_path, cache, parses, monkeypatch):
+    folder = _copy(tmp_path)
+    StateFolder(folder).processes  # noqa: B018
+    cache.chmod(0o777)  # anyone could have put a file here: it is not unpickled
+    monkeypatch.setattr(statecache, "_checked", {})
+    parses.clear()
+    StateFolder(folder).processes  # noqa: B018
+    assert "processes.yaml" in parses
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700  # locked down again when written
+
+
 def test_a_bad_file_is_not_cached(tmp_path, cache, parses):
     folder = _broken_testland(tmp_path)
     for _ in range(2):
@@ -397,9 +408,13 @@ def test_parse_yaml_gives_the_same_result_and_message_without_libyaml(text, monk
 
 _scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20),
                      st.floats(allow_nan=False), st.dates().map(str))
-_data = st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                       st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-                     max_leaves=20)
+
+
+def _nested(inner):
+    return st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4))
+
+
+_data = st.recursive(_scalars, _nested, max_leaves=20)
 
 
 @needs_libyaml
