@@ -9,6 +9,7 @@ plugin keeps working.
 from __future__ import annotations
 
 import os
+import types
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Iterable
 
@@ -45,11 +46,26 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+class _Manager(pluggy.PluginManager):
+    """pluggy's manager, quicker to register a module: every command registers every plugin."""
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        # pluggy looks at each name a plugin holds with inspect.getattr_static, slow enough
+        # to show with fifty states. In a module, what is neither callable nor a class- or
+        # static method (imports of classes and modules, data) is never a hook: skipped here.
+        if isinstance(plugin, types.ModuleType):
+            value = plugin.__dict__.get(name)
+            if isinstance(value, (type, types.ModuleType)) or not (
+                    callable(value) or isinstance(value, (classmethod, staticmethod))):
+                return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+
 class PluginHost:
     """A pluggy manager plus the record of which plugins loaded and which failed."""
 
     def __init__(self) -> None:
-        self.pm = pluggy.PluginManager("iepkit")
+        self.pm = _Manager("iepkit")
         self.pm.add_hookspecs(hookspecs)
         self.infos: dict[str, PluginInfo] = {}
         #: Told of each plugin that fails from now on (the command line prints a warning).
