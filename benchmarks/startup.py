@@ -5,8 +5,8 @@ iepkit is installed in. It writes 49 fake state plugins from the state template
 (core/newstate.py, one for each of 49 postal codes) into a temporary folder,
 makes them importable with a folder of packages and .dist-info entry points on
 PYTHONPATH (nothing is installed; the folder is deleted at the end), and times
-each command as a new process, the median of N runs, beside `python -c
-"import click"`:
+each command as a new process, the median of N runs taken in turns with
+`python -c "import click"` (so both meet the same load from other programs):
 
 - 1 state: IEPKIT_LOAD_PLUGINS=mississippi (plus the federal layer, always loaded);
 - 50 states: Mississippi and the 49 fake ones;
@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 from iepkit.newstate import write_new_state
 from iepkit.statecodes import US_STATE_CODES
@@ -61,17 +62,25 @@ def iepkit_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "iepkit.cli"]
 
 
-def median_ms(cmd: list[str], env: dict[str, str], runs: int, before: callable | None = None) -> float:
-    times = []
+def _run(cmd: list[str], env: dict[str, str]) -> float:
+    began = time.perf_counter()
+    done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    took = time.perf_counter() - began
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr.decode()[-500:]}")
+    return took * 1000
+
+
+def medians(cmd: list[str], click: list[str], env: dict[str, str], runs: int,
+            before: Callable[[], None] | None = None) -> tuple[float, float]:
+    """The medians of ``cmd`` and of the click import, run in turns so both meet the same load."""
+    mine, bare = [], []
     for _ in range(runs):
+        bare.append(_run(click, env))
         if before:
             before()
-        began = time.perf_counter()
-        done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        times.append(time.perf_counter() - began)
-        if done.returncode != 0:
-            raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr.decode()[-500:]}")
-    return statistics.median(times) * 1000
+        mine.append(_run(cmd, env))
+    return statistics.median(mine), statistics.median(bare)
 
 
 def main() -> None:
@@ -98,10 +107,9 @@ def main() -> None:
         for cmd in (click, [*iepkit, "--help"], [*iepkit, "states"]):
             subprocess.run(cmd, env={**env, "IEPKIT_LOAD_PLUGINS": setups["50 states"]},
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        bare = median_ms(click, env, args.runs)
-        print(f"python -c 'import click': {bare:.0f} ms (median of {args.runs}); "
+        print(f"Each figure: the median of {args.runs} runs, taken in turns with `python -c 'import click'`; "
               f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-        print(f"{'states':10} {'command':15} {'cache':6} {'median':>9} {'ratio':>7}")
+        print(f"{'states':10} {'command':15} {'cache':6} {'median':>8} {'click':>8} {'ratio':>6}")
         for setup, plugins in setups.items():
             run_env = {**env, "IEPKIT_LOAD_PLUGINS": plugins}
             check = subprocess.run([*iepkit, "states", "--json"], env=run_env, capture_output=True, text=True)
@@ -110,10 +118,10 @@ def main() -> None:
                 raise SystemExit(f"{setup}: `iepkit states` lists {shown} states: {check.stderr[-500:]}")
             for name in ("--help", "states"):
                 for temp in ("cold", "warm"):
-                    ms = median_ms([*iepkit, name], run_env, args.runs, before=clear if temp == "cold" else None)
-                    print(f"{setup:10} iepkit {name:8} {temp:6} {ms:7.0f} ms {ms / bare:6.2f}x")
-        print(f"bare click import again: {median_ms(click, env, args.runs):.0f} ms "
-              "(a different figure means the machine was busy)")
+                    ms, bare = medians([*iepkit, name], click, run_env, args.runs,
+                                       before=clear if temp == "cold" else None)
+                    print(f"{setup:10} iepkit {name:8} {temp:6} {ms:5.0f} ms {bare:5.0f} ms {ms / bare:5.2f}x")
+        print(f"load average at the end: {os.getloadavg()[0]:.2f} (a busy machine blurs the figures)")
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
