@@ -28,7 +28,7 @@ from .recommend import OPTIONAL as OPTIONAL_ANSWERS
 from .recommend import HELP as QUESTION_HELP
 from .recommend import QUESTIONS, Recommendation, answers_from_case, missing_answers, parse_answers
 from .recommend import recommend as _recommend
-from .registry import Registry
+from .registry import Registry, process_registry, set_process_registry
 from .filepaths import EXTENSIONS, KIT_FORMATS, choose_format
 from .render import FORMATS
 from .yamlio import load_yaml_file
@@ -38,7 +38,6 @@ __all__ = ["Case", "load_case", "parse_case", "load_case_for_letter", "load_regi
            "to_jsonable", "set_registry", "prepare_letter", "FORMATS", "KIT_FORMATS", "EXTENSIONS",
            "choose_format", "output_format"]
 
-_default: Registry | None = None
 
 
 def load_registry(only: Iterable[str] | None = None,
@@ -52,17 +51,14 @@ def load_registry(only: Iterable[str] | None = None,
 
 
 def registry() -> Registry:
-    """The registry for this process, loaded on first use."""
-    global _default
-    if _default is None:
-        _default = load_registry()
-    return _default
+    """The registry for this process, loaded on first use. It reads a state's content
+    (letters, rules, guides) only when that state is first used."""
+    return process_registry()
 
 
 def set_registry(reg: Registry | None) -> None:
     """Use ``reg`` as this process's registry (tests and embedding partners)."""
-    global _default
-    _default = reg
+    set_process_registry(reg)
 
 
 def states() -> list[State]:
@@ -89,7 +85,7 @@ def resolve_state(state: str | None, case: Case | None) -> State:
         reg = registry()
         reg.require_state()
         if len(reg.states) == 1:
-            return next(iter(reg.states.values()))
+            return reg.find_state(next(iter(reg.states)))  # which reads its content, or says why it cannot
         # Never a default: a letter or deadline for the wrong state is worse than a question.
         listed = ", ".join(f"{s.code} ({s.name})" for s in reg.sorted_states())
         raise IepkitError(f"No state was given, and more than one is installed: {listed}. "
@@ -231,7 +227,7 @@ def _holidays(st: State):
 
 
 def _rules(code: str) -> dict[str, DeadlineRule]:
-    return dict(registry().deadline_rules.get(code, {}))
+    return registry().rules_for(code)
 
 
 def deadline_rules(state: str) -> list[DeadlineRule]:

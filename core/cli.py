@@ -12,7 +12,6 @@ from typing import Any, Sequence
 
 import click
 
-from . import __version__
 from .errors import IepkitError
 from .filepaths import KIT_FORMATS, choose_format, input_problems, output_problems, require_ending
 from .render import FORMATS
@@ -28,9 +27,13 @@ def _api():
 
 
 def _registry():
-    reg = _api().registry()
+    from .registry import process_registry  # not through api: `iepkit states` needs no more
+    reg = process_registry()
     for warning in reg.host.warnings():
         click.echo(f"warning: {warning}", err=True)
+    # A state's content is read when first used: a plugin that fails then is told then.
+    from .plugins import warning
+    reg.host.on_broken = lambda info: click.echo(f"warning: {warning(info)}", err=True)
     return reg
 
 
@@ -84,8 +87,17 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # Looked up only when asked for: finding the installed version is not free at start-up.
+    if value and not ctx.resilient_parsing:
+        from . import __version__
+        click.echo(f"iepkit, version {__version__}")
+        ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="iepkit")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 def cli() -> None:
     """Letters, deadlines and guides for special-education disputes under IDEA.
 
@@ -129,9 +141,13 @@ PLUGIN_FAILED_EXIT = 1
 def plugins(as_json: bool) -> None:
     """List the plugins found, the hooks each implements, and any that failed.
 
+    It reads every state's files (other commands read a state's files only
+    when they use it), so a state whose files are wrong is listed here.
     Exits with code 1 when any plugin failed to load, saying why, so a
     plugin's CI can catch it; 0 when every plugin loaded.
     """
+    from .registry import process_registry
+    process_registry().load_all()  # every plugin's content, so a state whose files are wrong is listed
     reg = _registry()
     infos = sorted(reg.host.infos.values(), key=lambda i: i.name)
     if as_json:
@@ -674,9 +690,10 @@ cli.add_command(_log_group)
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: load plugin commands, then run."""
     try:
-        from . import api
-        reg = api.registry()
-        reg.host.call_each("register_commands", lambda name: (lambda *a: None), cli=cli)
+        # Only the plugins are imported here, not their states' content: --help and --version
+        # stay as fast with fifty states as with one.
+        from .plugins import process_host
+        process_host().call_each("register_commands", lambda name: (lambda *a: None), cli=cli)
     except IepkitError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -42,17 +42,7 @@ from . import schema as s
 from .case import Case, _event_date
 from .errors import IepkitError, InputError, Problem
 from .events import EVENT_ALIASES, EVENT_TYPES
-
-#: The kinds of contact, each with the words the printed log uses in its "How" column.
-KINDS: dict[str, str] = {
-    "call": "Phone call",
-    "email": "Email",
-    "meeting": "Meeting",
-    "letter-sent": "Letter sent",
-    "letter-received": "Letter received",
-    "visit": "Visit",
-    "note": "Note",
-}
+from .logkinds import KINDS  # noqa: F401 - the kinds of contact, in a light module for `iepkit --help`
 
 #: Marks the file as an iepkit log ("IEPL"), so a foreign SQLite file is recognised as one.
 APPLICATION_ID = int.from_bytes(b"IEPL", "big")

@@ -7,7 +7,6 @@ bug reports.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -77,6 +76,7 @@ def nearest(given: str, choices: list[str]) -> str | None:
     typed = given.strip().lower()
     if typed in names:
         return names[typed]
+    import difflib  # only when a choice is wrong: every command imports this module
     found = difflib.get_close_matches(typed, list(names), n=1, cutoff=0.6)
     return names[found[0]] if found else None
 

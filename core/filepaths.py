@@ -12,9 +12,14 @@ one file with backslashes in its name, or say only "file not found".
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path, PureWindowsPath
 from typing import Sequence
+
+
+def _quote(text: str) -> str:
+    import shlex  # imported when a message needs it, not by every command
+    return shlex.quote(text)
+
 
 #: File name endings (lowercase, no dot) and the format each one means.
 EXTENSIONS: dict[str, str] = {
@@ -54,7 +59,7 @@ def windows_path_hint(path: str | Path) -> str | None:
     # With a drive letter (C:\...) the whole path cannot exist here: show only its last parts.
     example = "/".join(win.parts[-2:]) if win.drive else text.replace("\\", "/")
     return ("this looks like a Windows path: on this computer folders are separated by /, "
-            f"like {shlex.quote(example)}")
+            f"like {_quote(example)}")
 
 
 def input_problems(path: str | Path | None) -> list[str]:

@@ -5,6 +5,14 @@ plugin can contribute none, one or many. Implementations are marked with
 ``iepkit.hookimpl``. Hooks take no default arguments (pluggy does not pass them).
 Content registered for a state must name a state some plugin registered.
 
+When they are called: ``register_commands`` and ``register_states`` at start-up,
+for every plugin; the content hooks (processes, letters, deadline rules, guides,
+recommender criteria) when a command first uses a state, for that state's own
+plugin, the federal layer and plugins that register no state. So a plugin that
+registers states adds content to its own states only, and importing a plugin or
+registering its states should read as little as it can (``StateFolder`` reads
+each file when first asked for it).
+
 Layers: the built-in ``federal`` plugin registers processes, letters and
 deadline rules with ``state=iepkit.model.FEDERAL``; every state inherits them.
 Through the same three hooks a state may register, besides its own items, an
@@ -15,6 +23,9 @@ An item with a federal id overrides it. See ``iepkit.layers``.
 from __future__ import annotations
 
 import pluggy
+
+#: The ``state`` of content from the built-in federal layer (also ``iepkit.model.FEDERAL``).
+FEDERAL = "federal"
 
 hookspec = pluggy.HookspecMarker("iepkit")
 hookimpl = pluggy.HookimplMarker("iepkit")

@@ -6,14 +6,25 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import click
 
 from . import textout
-from .commlog import ENTRY_SCHEMA, KINDS, REQUIRED, Entry, default_log_path, open_log, read_log, shown_time
 from .errors import IepkitError, InputError, Problem
 from .filepaths import choose_format, input_problems, output_problems
+from .logkinds import KINDS
+
+if TYPE_CHECKING:
+    from .commlog import Entry
+
+
+def _store() -> Any:
+    """The log's storage, imported when a command runs: `iepkit --help` lists this group
+    without loading SQLite, the case format and the models behind it."""
+    from . import commlog
+    return commlog
+
 
 CASE_HELP = "Your case file. Its log is the file beside it: my-case.log.sqlite for my-case.yaml."
 LOG_HELP = "The log file to use instead of the one beside the case file."
@@ -47,7 +58,7 @@ def _log_path(case_file: Path | None, log_file: Path | None) -> Path:
     if log_file is not None:
         return log_file
     if case_file is not None:
-        return default_log_path(case_file)
+        return _store().default_log_path(case_file)
     raise IepkitError("which log? Add --case my-case.yaml (its log is the file beside it), or --log FILE")
 
 
@@ -60,7 +71,7 @@ def _option(key: str) -> str:
 
 
 def _problems_as_options(problems: Sequence[Problem]) -> list[Problem]:
-    return [Problem(_option(p.path) if p.path in ENTRY_SCHEMA.fields else p.path, p.message) for p in problems]
+    return [Problem(_option(p.path) if p.path in _store().ENTRY_SCHEMA.fields else p.path, p.message) for p in problems]
 
 
 def _check_given(values: dict[str, Any], missing: Sequence[str] = ()) -> None:
@@ -68,9 +79,9 @@ def _check_given(values: dict[str, Any], missing: Sequence[str] = ()) -> None:
     problems = []
     for key, value in values.items():
         found: list[Problem] = []
-        ENTRY_SCHEMA.fields[key].check(value, key, found)
+        _store().ENTRY_SCHEMA.fields[key].check(value, key, found)
         problems += found
-    problems += [Problem(key, f"is missing; expected {ENTRY_SCHEMA.fields[key].label}") for key in missing]
+    problems += [Problem(key, f"is missing; expected {_store().ENTRY_SCHEMA.fields[key].label}") for key in missing]
     if problems:
         hint = ("There is no terminal to ask for the missing values in: give them as options "
                 "(see iepkit log add --help)." if missing else "")
@@ -94,7 +105,7 @@ def _ask(key: str) -> Any:
         if key == "kind" and raw.isdigit() and 1 <= int(raw) <= len(KINDS):
             raw = list(KINDS)[int(raw) - 1]
         problems: list[Problem] = []
-        value = ENTRY_SCHEMA.fields[key].check(raw, key, problems) if raw else None
+        value = _store().ENTRY_SCHEMA.fields[key].check(raw, key, problems) if raw else None
         if raw and not problems:
             return value
         click.echo("Please answer this one; it is needed." if not raw else f"That {problems[0].message}")
@@ -250,7 +261,7 @@ def add(case_file: Path | None, log_file: Path | None, date: str | None, time: s
     values = {k: v for k, v in (("date", date), ("time", time), ("kind", kind), ("with", with_),
                                 ("summary", summary), ("follow-up", follow_up), ("event", event)) if v is not None}
     note = _from_letter(letter_id, case_file, values) if letter_id else None
-    missing = [k for k in REQUIRED if k not in values]
+    missing = [k for k in _store().REQUIRED if k not in values]
     asking = bool(missing) and _interactive()
     _check_given(values, [] if asking else missing)
     if asking:
@@ -260,7 +271,7 @@ def add(case_file: Path | None, log_file: Path | None, date: str | None, time: s
     kind_given = str(values.get("kind", "")).strip().lower()
     if kind_given == "letter-sent" and "event" not in values and letter_id is None and _interactive():
         _offer_letter(case_file, values)
-    with open_log(path) as book:
+    with _store().open_log(path) as book:
         entry = book.add(values, attach=list(attach))
     where = _where(case_file, log_file)
     click.echo(f"Added entry {entry.id} to {path}.")
@@ -287,11 +298,11 @@ def list_(case_file: Path | None, log_file: Path | None, kind: str | None, since
     path = _log_path(case_file, log_file)
     if kind is not None:
         problems: list[Problem] = []
-        kind = ENTRY_SCHEMA.fields["kind"].check(kind, "--kind", problems)
+        kind = _store().ENTRY_SCHEMA.fields["kind"].check(kind, "--kind", problems)
         if problems:
             raise IepkitError(str(problems[0]))
     start = _day("--since", since)
-    book = read_log(path)
+    book = _store().read_log(path)
     entries = []
     if book is not None:
         with book:
@@ -318,7 +329,7 @@ def list_(case_file: Path | None, log_file: Path | None, kind: str | None, since
 
 
 def _one(path: Path) -> Any:
-    book = read_log(path)
+    book = _store().read_log(path)
     if book is None:
         raise IepkitError(f"{path}: there is no log here yet (iepkit log add starts one)")
     return book
@@ -344,9 +355,9 @@ def show(entry_id: int, case_file: Path | None, log_file: Path | None, as_json: 
         return
     cols = textout.width()
     lines = _entry_lines(e, cols, full=True, today=_dt.date.today())
-    lines += textout.wrap(shown_time(e.created_at), cols, indent="  Added: ", hang="    ")
+    lines += textout.wrap(_store().shown_time(e.created_at), cols, indent="  Added: ", hang="    ")
     if e.edited:
-        lines += textout.wrap(f"{shown_time(e.recorded_at)} (version {e.version}; earlier versions: iepkit log "
+        lines += textout.wrap(f"{_store().shown_time(e.recorded_at)} (version {e.version}; earlier versions: iepkit log "
                               f"history {e.id} {_where(case_file, log_file)})", cols,
                               indent="  Last edited: ", hang="    ")
     for a in e.attachments:
@@ -375,7 +386,7 @@ def history(entry_id: int, case_file: Path | None, log_file: Path | None, as_jso
     cols, today = textout.width(), _dt.date.today()
     lines: list[str] = []
     for v in versions:
-        lines += textout.wrap(f"Version {v.version}, written {shown_time(v.recorded_at)}"
+        lines += textout.wrap(f"Version {v.version}, written {_store().shown_time(v.recorded_at)}"
                               + (" (the first)" if v.version == 1 else "")
                               + (" (the latest)" if v is versions[-1] and v.version > 1 else ""), cols)
         lines += [f"  {line}" if line else line for line in _entry_lines(v, cols - 2, full=True, today=today)]
@@ -417,7 +428,7 @@ def edit(entry_id: int, case_file: Path | None, log_file: Path | None, date: str
     _check_given(changes)
     with _one(path) as book:
         pass  # checked read-only first: a foreign or damaged file is refused before any write
-    with open_log(path) as book:
+    with _store().open_log(path) as book:
         entry = book.edit(entry_id, changes, clear=("event",) if no_event else (),
                           done=True if done else None, attach=list(attach))
     _say(f"Saved version {entry.version} of entry {entry.id}; the earlier version"

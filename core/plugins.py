@@ -9,13 +9,13 @@ plugin keeps working.
 from __future__ import annotations
 
 import os
+import types
 from dataclasses import dataclass, field
-from importlib import metadata
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Collection, Iterable
 
 import pluggy
 
-from . import hookspecs
+from . import distinfo, hookspecs
 
 ENTRY_POINT_GROUP = "iepkit"
 #: Comma-separated plugin names: load only these (empty: load none). The
@@ -46,13 +46,30 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+class _Manager(pluggy.PluginManager):
+    """pluggy's manager, quicker to register a module: every command registers every plugin."""
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        # pluggy looks at each name a plugin holds with inspect.getattr_static, slow enough
+        # to show with fifty states. In a module, what is neither callable nor a class- or
+        # static method (imports of classes and modules, data) is never a hook: skipped here.
+        if isinstance(plugin, types.ModuleType):
+            value = plugin.__dict__.get(name)
+            if isinstance(value, (type, types.ModuleType)) or not (
+                    callable(value) or isinstance(value, (classmethod, staticmethod))):
+                return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+
 class PluginHost:
     """A pluggy manager plus the record of which plugins loaded and which failed."""
 
     def __init__(self) -> None:
-        self.pm = pluggy.PluginManager("iepkit")
+        self.pm = _Manager("iepkit")
         self.pm.add_hookspecs(hookspecs)
         self.infos: dict[str, PluginInfo] = {}
+        #: Told of each plugin that fails from now on (the command line prints a warning).
+        self.on_broken: Callable[[PluginInfo], None] | None = None
 
     # -- loading ---------------------------------------------------------
     def load_entry_points(self, only: Iterable[str] | None = None) -> None:
@@ -60,14 +77,12 @@ class PluginHost:
         if only is None and LOAD_ENV in os.environ:
             only = [n.strip() for n in os.environ[LOAD_ENV].split(",") if n.strip()]
         wanted = set(only) if only is not None else None
-        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        for ep in sorted(distinfo.entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
             if wanted is not None and ep.name not in wanted and ep.name != FEDERAL_PLUGIN:
                 continue
             if ep.name in self.infos:
                 continue  # the same distribution found twice on sys.path
-            dist = getattr(ep, "dist", None)
-            info = PluginInfo(name=ep.name, package=ep.value.split(":")[0],
-                              version=dist.version if dist else None)
+            info = PluginInfo(name=ep.name, package=ep.value.split(":")[0], version=ep.version)
             try:
                 module = ep.load()
             except BaseException as exc:  # noqa: BLE001 - any failure must stay inside the plugin
@@ -106,15 +121,16 @@ class PluginHost:
 
     # -- calling -----------------------------------------------------------
     def call_each(self, hook_name: str, make_register: Callable[[str], Callable[..., None]],
-                  **kwargs: Any) -> None:
+                  only: Collection[str] | None = None, **kwargs: Any) -> None:
         """Call one hook plugin by plugin, so one plugin's exception cannot stop the others.
 
         A plugin that raises is marked broken and unregistered, with the reason.
+        ``only``: call just these plugins (the registry reads a state's content when it is used).
         """
         caller = getattr(self.pm.hook, hook_name)
         for impl in list(caller.get_hookimpls()):
             name = impl.plugin_name
-            if self.infos.get(name) and self.infos[name].error:
+            if (self.infos.get(name) and self.infos[name].error) or (only is not None and name not in only):
                 continue
             args = dict(kwargs)
             if "register" in impl.argnames:
@@ -124,10 +140,17 @@ class PluginHost:
             except Exception as exc:  # noqa: BLE001
                 self.mark_broken(name, f"failed in {hook_name} ({_describe(exc)})")
 
+    def plugin_names(self) -> list[str]:
+        """The plugins registered and not broken."""
+        return [name for name, _ in self.pm.list_name_plugin() if name is not None]
+
     def mark_broken(self, name: str, reason: str) -> None:
         info = self.infos.setdefault(name, PluginInfo(name=name, package=name))
         if info.error is None:
             info.error = reason
+            if self.on_broken is not None:
+                # A plugin can fail after start-up, when a state's content is first read.
+                self.on_broken(info)
         plugin = self.pm.get_plugin(name)
         if plugin is not None:
             self.pm.unregister(plugin)
@@ -137,5 +160,29 @@ class PluginHost:
         return [i for i in self.infos.values() if i.error]
 
     def warnings(self) -> list[str]:
-        return [f"plugin '{i.name}' {i.error}; it was skipped" for i in self.broken]
+        return [warning(i) for i in self.broken]
 
+
+def warning(info: PluginInfo) -> str:
+    """What a user is told about a plugin that failed."""
+    return f"plugin '{info.name}' {info.error}; it was skipped"
+
+
+
+_process_host: PluginHost | None = None
+
+
+def process_host() -> PluginHost:
+    """This process's plugins, imported on first use. Importing a plugin reads none of its
+    states' files: the registry asks for a state's content when a command needs that state."""
+    global _process_host
+    if _process_host is None:
+        _process_host = PluginHost()
+        _process_host.load_entry_points()
+    return _process_host
+
+
+def set_process_host(host: PluginHost | None) -> None:
+    """Use ``host`` as this process's plugins (None: load them again on next use)."""
+    global _process_host
+    _process_host = host

@@ -18,7 +18,7 @@ from .errors import IepkitError, UnknownChoiceError
 from .layers import KIND_WORDS, LayerError, merge
 from .model import (FEDERAL, Amendment, DeadlineRule, Guide, LetterTemplate, Process, RecommendCriteria, State,
                     Withdrawal)
-from .plugins import FEDERAL_PLUGIN, PluginHost
+from .plugins import FEDERAL_PLUGIN, PluginHost, process_host, set_process_host
 
 
 class _Invalid(Exception):
@@ -51,27 +51,19 @@ class Registry:
     _changes: dict[str, dict[str, list[tuple[Amendment | Withdrawal, str]]]] = field(
         default_factory=dict, repr=False)
 
+    #: Lazy registries only: the plugins whose content hooks were called, with what they registered.
+    _got: dict[str, dict[str, list[Any]]] = field(default_factory=dict, repr=False)
+    _loaded: set[str] = field(default_factory=set, repr=False)
+
     # -- building ------------------------------------------------------------
     @classmethod
-    def build(cls, host: PluginHost) -> "Registry":
+    def build(cls, host: PluginHost, lazy: bool = False) -> "Registry":
+        """Every plugin's states and content, checked. ``lazy``: only the states now, and a
+        state's content (processes, letters, rules, guides) on first use, so start-up does
+        not grow with the number of states installed."""
         reg = cls(host=host)
-        # Collected per plugin first, so a plugin that fails later loses everything.
-        got: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-
-        def collector(kind: str, expected: type | None) -> Callable[[str], Callable[[Any], None]]:
-            # Amendments and withdrawals of federal items come through the same hook.
-            accepted = (expected, Amendment, Withdrawal) if kind in _LAYERED else (expected,)
-
-            def make(plugin: str) -> Callable[[Any], None]:
-                def register(item: Any) -> None:
-                    if expected is not None and not isinstance(item, accepted):
-                        raise _Invalid(f"registered a {type(item).__name__} where a "
-                                       f"{expected.__name__} was expected")
-                    got[plugin][kind].append(item)
-                return register
-            return make
-
-        host.call_each("register_states", collector("states", State))
+        got = reg._got = defaultdict(lambda: defaultdict(list))
+        host.call_each("register_states", reg._collector(got, "states", State))
         failed = {i.name for i in host.broken}
         for plugin in sorted(got):
             if plugin in failed:
@@ -82,39 +74,88 @@ class Registry:
                     host.mark_broken(plugin, f"registers state {state.code}, which plugin '{other}' already provides")
                 else:
                     reg.state_plugin[state.code] = plugin
-        host.call_each("register_processes", collector("processes", Process))
-        host.call_each("register_letters", collector("letters", LetterTemplate))
-        host.call_each("register_deadline_rules", collector("deadline_rules", DeadlineRule))
-        host.call_each("register_guides", collector("guides", Guide))
-        host.call_each("register_recommend_criteria", collector("recommend_criteria", RecommendCriteria))
-
         broken = {i.name for i in host.broken}
+        for plugin in sorted(got):
+            for state in got[plugin]["states"]:
+                if plugin not in broken and reg.state_plugin.get(state.code) == plugin:
+                    reg.states[state.code] = state
+        reg._drop(broken)
+        if not lazy:
+            reg.load_all()
+        return reg
+
+    def load_all(self) -> None:
+        """Read every plugin's content now (``iepkit plugins`` reports every failure)."""
+        self._load(set(self.host.plugin_names()))
+
+    def load_state(self, code: str) -> None:
+        """Make sure a state's content is read: its plugin's, the federal layer's and that of
+        plugins that register no state (they may add to any state). A plugin that fails
+        here is dropped with its reason, as at start-up; its states with it."""
+        owner = self.state_plugin.get(code)
+        if owner is None or owner in self._loaded:
+            return
+        owners = set(self.state_plugin.values())
+        self._load({owner, *(p for p in self.host.plugin_names() if p not in owners)})
+
+    def _load(self, plugins: set[str]) -> None:
+        new = plugins - self._loaded
+        if not new:
+            return
+        self._loaded |= new
+        got = self._got
+        for hook, kind, expected in (("register_processes", "processes", Process),
+                                     ("register_letters", "letters", LetterTemplate),
+                                     ("register_deadline_rules", "deadline_rules", DeadlineRule),
+                                     ("register_guides", "guides", Guide),
+                                     ("register_recommend_criteria", "recommend_criteria", RecommendCriteria)):
+            self.host.call_each(hook, self._collector(got, kind, expected), only=new)
+        # Rebuilt from what every loaded plugin registered, in the same order as always, so the
+        # result never depends on which state was read first.
+        self.federal.clear()
+        self._own.clear()
+        self._changes.clear()
+        self._owners.clear()
+        broken = {i.name for i in self.host.broken}
         # Plugins that provide a state go first, so a state's own content wins
         # over another plugin's duplicate of it; then alphabetical, for stable results.
-        owners = set(reg.state_plugin.values())
-        for plugin in sorted(got, key=lambda name: (name not in owners, name)):
+        owners = set(self.state_plugin.values())
+        for plugin in sorted(self._loaded, key=lambda name: (name not in owners, name)):
             if plugin in broken:
                 continue
             try:
-                reg._accept(plugin, got[plugin])
+                self._accept(plugin, got[plugin])
             except _Invalid as exc:
-                host.mark_broken(plugin, f"registered invalid content ({exc})")
+                self.host.mark_broken(plugin, f"registered invalid content ({exc})")
         # Merging can fail (a change to a federal item that does not exist): the plugin
         # that made it is dropped and the rest merged again, until nothing fails.
         while True:
-            if host.broken:
-                reg._drop({i.name for i in host.broken})
-            failed = reg._merge()
-            already = {i.name for i in host.broken}
+            if self.host.broken:
+                self._drop({i.name for i in self.host.broken})
+            failed = self._merge()
+            already = {i.name for i in self.host.broken}
             if not failed or set(failed) <= already:  # nothing new to drop: stop
-                return reg
+                return
             for plugin, reason in failed.items():
-                host.mark_broken(plugin, f"registered invalid content ({reason})")
+                self.host.mark_broken(plugin, f"registered invalid content ({reason})")
+
+    @staticmethod
+    def _collector(got: dict[str, dict[str, list[Any]]], kind: str,
+                   expected: type | None) -> Callable[[str], Callable[[Any], None]]:
+        # Collected per plugin first, so a plugin that fails later loses everything.
+        # Amendments and withdrawals of federal items come through the same hook.
+        accepted = (expected, Amendment, Withdrawal) if kind in _LAYERED else (expected,)
+
+        def make(plugin: str) -> Callable[[Any], None]:
+            def register(item: Any) -> None:
+                if expected is not None and not isinstance(item, accepted):
+                    raise _Invalid(f"registered a {type(item).__name__} where a "
+                                   f"{expected.__name__} was expected")
+                got[plugin][kind].append(item)
+            return register
+        return make
 
     def _accept(self, plugin: str, kinds: dict[str, list[Any]]) -> None:
-        for state in kinds["states"]:
-            if self.state_plugin.get(state.code) == plugin:
-                self.states[state.code] = state
         for kind in _CONTENT:
             own = self._own.setdefault(kind, {})
             for item in kinds[kind]:
@@ -128,6 +169,12 @@ class Registry:
                     bucket = self.federal.setdefault(kind, {})
                 elif code not in self.state_plugin:
                     raise _Invalid(f"{what} '{item_id}' is for state '{code}', which no plugin registers")
+                elif self.state_plugin[code] != plugin and plugin in self.state_plugin.values():
+                    # A state's content is read from its own plugin and from plugins that register
+                    # no state; another state's plugin is not read when this state is used.
+                    raise _Invalid(f"{what} '{item_id}' is for state '{code}', which plugin "
+                                   f"'{self.state_plugin[code]}' provides; a plugin that registers "
+                                   "states adds content to its own states only")
                 elif isinstance(item, (Amendment, Withdrawal)):
                     self._changes.setdefault(kind, {}).setdefault(code, []).append((item, plugin))
                     continue
@@ -148,6 +195,8 @@ class Registry:
             table = getattr(self, kind)
             table.clear()
             for code, state in self.states.items():
+                if self.state_plugin[code] not in self._loaded:
+                    continue  # read when the state is first used
                 changes = self._changes.get(kind, {}).get(code, [])
                 try:
                     merged, withdrawn = merge(kind, self.federal.get(kind, {}), self._own.get(kind, {}).get(code, {}),
@@ -191,8 +240,23 @@ class Registry:
     def find_state(self, query: str) -> State:
         """A state by code or name, any case ("MS", "ms", "Mississippi")."""
         q = query.strip().lower()
-        for state in self.states.values():
+        for state in list(self.states.values()):
             if q in (state.code.lower(), state.name.lower()):
+                plugin = self.state_plugin[state.code]
+                # Failures are told once: this state's as the error below, any other plugin's as usual.
+                tell, self.host.on_broken = self.host.on_broken, None
+                before = {i.name for i in self.host.broken}
+                try:
+                    self.load_state(state.code)
+                finally:
+                    self.host.on_broken = tell
+                unusable = state.code not in self.states  # its content failed when first read
+                for info in self.host.broken:
+                    if tell and info.name not in before and not (unusable and info.name == plugin):
+                        tell(info)
+                if unusable:
+                    raise IepkitError(f"{state.name} ({state.code}) cannot be used: its plugin '{plugin}' "
+                                      f"{self.host.infos[plugin].error}")
                 return state
         raise UnknownChoiceError("state", query, [f"{s.code} ({s.name})" for s in self.sorted_states()])
 
@@ -200,22 +264,33 @@ class Registry:
         return sorted(self.states.values(), key=lambda s: s.code)
 
     def processes_for(self, code: str) -> list[Process]:
+        self.load_state(code)
         return list(self.processes.get(code, {}).values())
 
     def letters_for(self, code: str) -> list[LetterTemplate]:
+        self.load_state(code)
         return list(self.letters.get(code, {}).values())
 
     def guides_for(self, code: str) -> list[Guide]:
+        self.load_state(code)
         return list(self.guides.get(code, {}).values())
 
     def criteria_for(self, code: str) -> RecommendCriteria | None:
+        self.load_state(code)
         return self.recommend_criteria.get(code, {}).get("criteria")
 
     def withdrawn_for(self, code: str, kind: str = "deadline_rules") -> dict[str, Withdrawal]:
         """The federal items of ``kind`` a state withdrew, by id, each with its reason."""
+        self.load_state(code)
         return dict(self.withdrawn.get(kind, {}).get(code, {}))
 
+    def rules_for(self, code: str) -> dict[str, Any]:
+        """A state's deadline rules (the federal layer's merged with its own), by id."""
+        self.load_state(code)
+        return dict(self.deadline_rules.get(code, {}))
+
     def letter(self, code: str, letter_id: str) -> LetterTemplate:
+        self.load_state(code)
         letters = self.letters.get(code, {})
         if letter_id not in letters:
             raise UnknownChoiceError(f"letter type for {code}", letter_id, sorted(letters))
@@ -225,3 +300,23 @@ class Registry:
         if not self.states:
             raise IepkitError("No state plugins are installed or loaded. "
                               "Check IEPKIT_LOAD_PLUGINS, or reinstall iepkit.")
+
+
+_process_registry: Registry | None = None
+
+
+def process_registry() -> Registry:
+    """This process's registry (``iepkit.api.registry``), built on first use from its plugins:
+    every state at once, each state's content when that state is first used. Kept here, not in
+    ``iepkit.api``, so `iepkit states` need not import what letters and deadlines need."""
+    global _process_registry
+    if _process_registry is None:
+        _process_registry = Registry.build(process_host(), lazy=True)
+    return _process_registry
+
+
+def set_process_registry(reg: Registry | None) -> None:
+    """Use ``reg`` as this process's registry (None: build it again on next use)."""
+    global _process_registry
+    _process_registry = reg
+    set_process_host(reg.host if reg is not None else None)

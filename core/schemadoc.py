@@ -6,7 +6,7 @@
 
 Every key of every file a state can hold (and of the case file) is listed
 with its type, whether it is required and what it means, walked from the same
-``iepkit.schema`` objects ``iepkit.statedata``, ``iepkit.scenarios`` and
+``iepkit.schema`` objects ``iepkit.statefiles``, ``iepkit.scenarios`` and
 ``iepkit.case`` validate with. Each file's example is taken from the state
 template (``iepkit new-state``), filled in for a made-up state, and checked
 against the schema here, so an example that stops being valid fails the
@@ -25,7 +25,7 @@ import yaml
 from . import case as _case
 from . import scenarios as _scenarios
 from . import schema as s
-from . import statedata as _sd
+from . import statefiles as _sd
 
 
 @dataclass(frozen=True)
@@ -42,37 +42,37 @@ class FileDoc:
 #: The files, in the order a contributor fills them in. Alternative entry kinds
 #: (an amendment or withdrawal of a federal item) are listed when the loader has them.
 FILES: tuple[FileDoc, ...] = (
-    FileDoc("state.yaml", ("statedata.STATE_SCHEMA",),
+    FileDoc("state.yaml", ("statefiles.STATE_SCHEMA",),
             "Required. The state's code and name, its special-education rules, the state education agency "
             "with the mailing address letters print, contacts, and the local words (`terms`) letters and "
             "the kit use.", "state.yaml", first_item_only=False),
-    FileDoc("calendar.yaml", ("statedata.CALENDAR_SCHEMA",),
+    FileDoc("calendar.yaml", ("statefiles.CALENDAR_SCHEMA",),
             "Optional. Holiday additions and removals for business days, on top of the `holidays` "
             "package's federal and state lists (34 CFR 300.11(b)). Without it the package's lists are used "
             "as they are.", "calendar.yaml", first_item_only=False),
-    FileDoc("deadlines.yaml", ("statedata.DEADLINE_SCHEMA", "statedata.DEADLINE_AMEND_SCHEMA",
-                               "statedata.WITHDRAW_SCHEMA"),
+    FileDoc("deadlines.yaml", ("statefiles.DEADLINE_SCHEMA", "statefiles.DEADLINE_AMEND_SCHEMA",
+                               "statefiles.WITHDRAW_SCHEMA"),
             "A list of deadline rules, one entry per version of a rule (a rule that changed on a date has "
             "one entry per version, same `id`, effective dates that do not overlap). How days are counted: "
             "core/deadlines.md. Every federal rule is inherited without being written here; a state's "
             "file holds only its overrides (a whole rule with a federal id), amendments, additions and "
             "withdrawals.", "deadlines.yaml", first_item_only=False),
-    FileDoc("processes.yaml", ("statedata.PROCESS_SCHEMA", "statedata.PROCESS_AMEND_SCHEMA",
-                               "statedata.WITHDRAW_SCHEMA"),
+    FileDoc("processes.yaml", ("statefiles.PROCESS_SCHEMA", "statefiles.PROCESS_AMEND_SCHEMA",
+                               "statefiles.WITHDRAW_SCHEMA"),
             "The dispute processes, each with the facts `iepkit compare` shows (one row per key of `facts`) "
             "and its steps. Mediation, state-complaint and due-process come from the federal layer; a "
             "state's file amends them (`facts` merge row by row), replaces them, adds its own processes or "
             "withdraws one.", "processes.yaml", first_item_only=False),
-    FileDoc("letters.yaml", ("statedata.LETTER_SCHEMA", "statedata.LETTER_AMEND_SCHEMA"),
+    FileDoc("letters.yaml", ("statefiles.LETTER_SCHEMA", "statefiles.LETTER_AMEND_SCHEMA"),
             "Required. Each letter's metadata, the Jinja2 template it uses (under `letters/`) and the "
             "elements it must contain, each with the rule behind it; the conformance tests find every "
             "element in the text of the PDF. A whole federal letter (the records request) is inherited "
             "without being written here; an entry with `amends: federal` extends it. Template helpers: "
             "CONTRIBUTING.md.", "letters.yaml"),
-    FileDoc("guides.yaml", ("statedata.GUIDE_SCHEMA",),
+    FileDoc("guides.yaml", ("statefiles.GUIDE_SCHEMA",),
             "Optional. Guides, checklists, worksheets and scripts: the Starter Kit's pages. A guide with "
             "id `which-tool` is printed above the kit's comparison of the formal processes.", "guides.yaml"),
-    FileDoc("recommend.yaml", ("statedata.RECOMMEND_SCHEMA",),
+    FileDoc("recommend.yaml", ("statefiles.RECOMMEND_SCHEMA",),
             "Optional. What the process recommender weighs: a score per process, weights that apply when "
             "the parent's answers match, and filing limits taken from deadline rules.", "recommend.yaml",
             first_item_only=False),
@@ -91,7 +91,7 @@ FILES: tuple[FileDoc, ...] = (
 #: Schema objects that are deliberately not a file of their own.
 NOT_A_FILE: frozenset[str] = frozenset()
 
-_MODULES = {"statedata": _sd, "scenarios": _scenarios, "case": _case}
+_MODULES = {"statefiles": _sd, "scenarios": _scenarios, "case": _case}
 
 #: Meanings for keys whose schema field has no label of its own, by key path. A path
 #: that no schema has any more fails tests/test_schemadoc.py, so this cannot drift either.

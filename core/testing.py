@@ -211,6 +211,7 @@ def foreign_words(text: str, own: State, others: Iterable[State]) -> list[str]:
 def load_problem(code: str) -> str | None:
     """Why ``code`` is not usable: the loader's own reasons when a plugin failed, else None."""
     reg = api.registry()
+    reg.load_state(code)  # a state's content is read when first used: a failure there is a reason too
     if any(s.code == code for s in reg.states.values()):
         return None
     broken = [f"plugin '{i.name}' ({i.package}) {i.error}" for i in reg.host.broken]

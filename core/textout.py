@@ -8,7 +8,6 @@ variable; when output goes to a file or a pipe it is 80 columns.
 from __future__ import annotations
 
 import re
-import shutil
 import textwrap
 from typing import Sequence
 
@@ -19,6 +18,7 @@ _STEP = re.compile(r"^(\s*(?:\d+\.|-|\*|\+|!)?\s*)")
 
 def width() -> int:
     """The terminal's width in columns (COLUMNS wins; 80 when not a terminal)."""
+    import shutil  # here, not at the top: it loads the compression modules, and --help needs none
     return max(MIN_WIDTH, shutil.get_terminal_size((80, 24)).columns)
 
 

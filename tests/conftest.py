@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import atexit
 import copy
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,13 @@ from hypothesis import settings
 settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
 settings.register_profile("explore", derandomize=False, database=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+# The cache of states' content goes to a folder of this run's own, never the user's (and the
+# iepkit processes tests start inherit it).
+_CACHE = tempfile.mkdtemp(prefix="iepkit-test-cache-")
+os.environ["IEPKIT_CACHE_DIR"] = _CACHE
+os.environ.pop("IEPKIT_NO_CACHE", None)
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "mississippi-case.yaml"

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..hookspecs import hookimpl
-from ..model import FEDERAL
+from ..hookspecs import FEDERAL, hookimpl
 from ..statedata import StateFolder
 
 DATA = StateFolder(Path(__file__).parent, code=FEDERAL)

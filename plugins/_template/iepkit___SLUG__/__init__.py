@@ -2,9 +2,10 @@
 
 Everything about __STATE_NAME__ is data in this folder (the YAML files and
 ``letters/``); these hook implementations only hand it to the core. The
-folder is loaded and checked when iepkit starts: a file that fails its check
-drops the whole plugin, with the file, the field and what was expected shown
-by ``iepkit plugins``, so a state is never half-registered.
+folder is read and checked when a command first uses this state (and by
+``iepkit plugins``, which reads every state): a file that fails its check
+drops the whole plugin, with the file, the field and what was expected shown,
+so a state is never half-registered.
 """
 from __future__ import annotations
 
