@@ -672,6 +672,10 @@ from .logcli import log as _log_group  # noqa: E402 - `iepkit log`, the communic
 
 cli.add_command(_log_group)
 
+from .batchcli import batch as _batch_group  # noqa: E402 - `iepkit batch`, a whole caseload
+
+cli.add_command(_batch_group)
+
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: load plugin commands, then run."""
