@@ -97,25 +97,37 @@ def _progress(label: str) -> Iterator[Callable[[int], Any]]:
     yield bar
 
 
+def _say(text: str) -> None:
+    """Lines on stderr wrapped to the terminal; a list item's lines stay under its text."""
+    from . import textout
+
+    cols = textout.width()
+    out: list[str] = []
+    for line in text.splitlines():
+        lead = line[:len(line) - len(line.lstrip(" -"))] if line.startswith("  - ") else ""
+        out += textout.wrap(line[len(lead):], cols, indent=lead, hang=" " * (len(lead) or 2))
+    click.echo("\n".join(out), err=True)
+
+
 def _finish(summary: Any, what: str, where: str) -> None:
     """Print each failed case's problems, then the summary; exit 1 if any failed, 130 if stopped."""
     for outcome in summary.failed:
-        click.echo(f"failed: {outcome.message}", err=True)
+        _say(f"failed: {outcome.message}")
     for hint in summary.hints:
-        click.echo(hint, err=True)
+        _say(hint)
     parts = [f"{summary.done} {what}", f"{summary.skipped} already done (skipped)", f"{len(summary.failed)} failed"]
     if summary.interrupted:
         left = summary.total - summary.done - summary.skipped - len(summary.failed)
         parts.append(f"{left} not started")
     head = "Stopped (Ctrl-C)" if summary.interrupted else "Done"
-    click.echo(f"{head} in {summary.seconds:.1f} s: {', '.join(parts)}. {where}", err=True)
+    _say(f"{head} in {summary.seconds:.1f} s: {', '.join(parts)}. {where}")
     ctx = click.get_current_context()
     if summary.interrupted:
-        click.echo("Run the same command with --resume to do the rest.", err=True)
+        _say("Run the same command with --resume to do the rest.")
         ctx.exit(INTERRUPTED_EXIT)
     if summary.failed:
-        click.echo("Failed cases have no output. Fix them and run the same command with --resume: finished "
-                   "cases are not done again.", err=True)
+        _say("Failed cases have no output. Fix them and run the same command with --resume: finished "
+             "cases are not done again.")
         ctx.exit(CASE_FAILED_EXIT)
 
 

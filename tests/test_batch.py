@@ -27,8 +27,9 @@ JSONL = ROOT / "examples" / "caseload.jsonl"
 DAY = "2026-11-30"
 
 
-def batch(*args) -> "CliRunner.invoke":
-    return CliRunner().invoke(cli, ["batch", *[str(a) for a in args]], env={"COLUMNS": "80"})
+def batch(*args, columns: int = 1000) -> "CliRunner.invoke":
+    """Run `iepkit batch`; messages are wrapped to ``columns`` (wide by default, so long temp paths stay whole)."""
+    return CliRunner().invoke(cli, ["batch", *[str(a) for a in args]], env={"COLUMNS": str(columns)})
 
 
 def read_rows(path: Path = CASELOAD) -> tuple[list[str], list[list[str]]]:
@@ -371,6 +372,21 @@ def test_a_case_file_named_like_a_formula_is_text_in_the_deadlines_csv(tmp_path)
     assert res.exit_code == 0, res.output
     table = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert table and all(r["case"] == "'=1+1" for r in table)
+
+
+def test_messages_fit_80_columns(tmp_path, monkeypatch):
+    header, rows = read_rows()
+    set_cell(header, rows[0], "student.name", "")
+    set_cell(header, rows[0], "dispute.issue_types", "evaluation; missed-timelin")
+    monkeypatch.chdir(tmp_path)
+    write_rows(tmp_path / "c.csv", header, rows)
+    res = batch("letter", "mediation-request", "--cases", "c.csv", "-o", "out", "--format", "txt", "--jobs", "1",
+                columns=80)
+    assert res.exit_code == 1
+    lines = res.stderr.splitlines()
+    assert lines[0] == "failed: c.csv, row 2 has 2 problems:"
+    assert any(line.startswith("    ") for line in lines)  # a wrapped list item stays under its text
+    assert all(len(line) <= 80 for line in lines)
 
 
 def test_numbered_columns_are_named_in_messages(tmp_path):
