@@ -184,7 +184,15 @@ def _init_worker(fmt: str) -> None:
     from . import api
     api.registry()  # already loaded when the worker was forked; loaded once otherwise
     if fmt == "pdf":
-        from .render import pdf  # noqa: F401 - warm: WeasyPrint's import is paid once a worker
+        _import_pdf_engine()
+
+
+def _import_pdf_engine() -> None:
+    """Import WeasyPrint now, once a process, instead of inside the first case's time."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        pass  # each case then says PDF output needs it (render.pdf), with what to do instead
 
 
 # -- the manifest ------------------------------------------------------------------------
@@ -269,11 +277,12 @@ def _execute(task: Task, cases: list[CaseInput], jobs: int,
     import multiprocessing
     # Forked workers start with the plugins already loaded; elsewhere each loads them once.
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    if task.fmt == "pdf" and task.kind != "deadlines" and context is not None:
-        from .render import pdf  # noqa: F401 - imported once here, inherited by every worker
+    fmt = task.fmt if task.kind != "deadlines" else ""
+    if fmt == "pdf" and context is not None:
+        _import_pdf_engine()  # once here, inherited by every forked worker
     chunks = _chunks(cases, task, jobs)
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
-                               initializer=_init_worker, initargs=(task.fmt,))
+                               initializer=_init_worker, initargs=(fmt,))
     futures = {pool.submit(_work_chunk, task, chunk): chunk for chunk in chunks}
     handled: set[Any] = set()
 

@@ -360,6 +360,9 @@ def _read_csv(path: Path, text: str) -> list[CaseInput]:
     if not numbered:
         raise IepkitError(f"{path}: is empty; expected a first row of column names, like state,student.name")
     header = [h.strip() for h in numbered[0][1]]
+    if len(header) == 1 and ";" in header[0]:
+        raise IepkitError(f"{path}: its columns are separated by ; instead of commas. Save it again as "
+                          "\"CSV UTF-8 (comma delimited)\"")
     body = [(n, row) for n, row in numbered[1:] if any(cell.strip() for cell in row)]
     problems: list[Problem] = []
     columns = []

@@ -456,6 +456,16 @@ def test_bad_command_lines_exit_2(tmp_path, monkeypatch, args, expected):
     assert not (tmp_path / "out").exists() and not (tmp_path / "d.xlsx").exists()
 
 
+def test_a_csv_separated_by_semicolons_is_pointed_out(tmp_path):
+    header, rows = read_rows()
+    path = tmp_path / "c.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows([header, *rows])
+    res = batch("deadlines", "--cases", path, "-o", tmp_path / "d.csv")
+    assert res.exit_code == 2
+    assert "separated by ; instead of commas" in res.output
+
+
 def test_unknown_columns_stop_before_any_work(tmp_path):
     header, rows = read_rows()
     header = [h if h != "student.name" else "student.nmae" for h in header] + ["parents.email", "student.address"]
