@@ -487,3 +487,18 @@ def test_the_readme_documents_every_kind_of_column():
     header, _ = read_rows()
     from iepkit.caseload import csv_columns
     assert set(header) <= set(csv_columns())
+
+
+def test_the_example_caseload_is_fictional():
+    """Made-up families only: phone numbers reserved for fiction (555-01xx) and example.com addresses."""
+    import re
+
+    header, rows = read_rows()
+    assert 3 <= len(rows) <= 5
+    for row in rows:
+        assert re.fullmatch(r"\d{3}-555-01\d\d", cell(header, row, "parents.0.phone"))
+        assert cell(header, row, "parents.0.email").endswith("@example.com")
+        assert cell(header, row, "state") in ("MS", "TX")
+    for line in JSONL.read_text(encoding="utf-8").splitlines():
+        parent = json.loads(line)["parents"][0]
+        assert re.fullmatch(r"\d{3}-555-01\d\d", parent["phone"]) and parent["email"].endswith("@example.com")
