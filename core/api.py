@@ -218,7 +218,7 @@ def to_jsonable(obj: Any) -> Any:
 
 __all__ += ["deadline_rules", "deadline_rule", "deadline_rule_dict", "deadline_rule_text", "deadlines",
             "explain", "explain_text", "calendar_label_problem", "deadlines_ics", "write_ics",
-            "check_filing_limit", "answers_text", "write_answers", "withdrawn_rules"]
+            "check_filing_limit", "check_letter", "answers_text", "write_answers", "withdrawn_rules"]
 
 
 def _holidays(st: State):
@@ -345,32 +345,22 @@ def check_filing_limit(letter_id: str, case: Case, *, today: _dt.date | None = N
     otherwise returns a note for the user (the last day, or the event to add
     to check it), or None for a letter with no filing limit.
     """
-    st = resolve_state(None, case)
-    rule_id = registry().letter(st.code, letter_id).filing_limit_rule
-    if not rule_id:
-        return None
-    rules = _rules(st.code)
-    if rule_id not in rules:
-        raise IepkitError(f"the {st.name} plugin's {letter_id} letter names filing_limit_rule "
-                          f"'{rule_id}', which is not one of its deadline rules")
-    found = deadlines(case, today=today).get(rule_id)
-    rule = rules[rule_id]
-    cites = rule.current.citations
-    if found is None or found.due is None or found.days_left is None:
-        return (f"add a '{rule.trigger}' event to your case to check the filing limit "
-                f"({rule_id}, {cites}).")
-    mark = f" {_deadlines.UNVERIFIED}" if not found.verified else ""
-    cites = "; ".join(found.citations)
-    if found.days_left >= 0:
-        return f"{found.label}{mark}: {_deadlines.fmt(found.due)}, {found.when} ({rule_id}; {cites})."
-    ago = -found.days_left
-    passed = (f"the filing limit for the {letter_id} letter has passed. {found.label}{mark} was "
-              f"{_deadlines.fmt(found.due)}, {ago} day{'s' if ago != 1 else ''} ago ({rule_id}; {cites}).")
+    from .lettercheck import filing_limit, guard_rail
+    limit = filing_limit(letter_id, case, today=today)
+    if limit is None or not limit.passed:
+        return limit.note if limit is not None else None
     if force:
-        return f"{passed} Writing the letter anyway because of --force."
-    raise GuardRailError(f"{case.source}: {passed} See how the date was worked out: iepkit deadlines "
-                         f"--case {case.source} --explain {rule_id}. If an exception applies or a date in "
-                         "the case is wrong, add --force to write the letter anyway.")
+        return f"{limit.passed} Writing the letter anyway because of --force."
+    raise guard_rail(limit, case.source)
+
+
+def check_letter(case_file: str | Path, letter_id: str, *, blanks: bool = False, force: bool = False,
+                 today: _dt.date | None = None, notes: bool = True) -> Any:
+    """Check a case file for a letter and render it (``iepkit.lettercheck.LetterCheck``: ``case``,
+    ``rendered``, ``note``), or raise one error listing every problem the letter would raise: the
+    case's own, the fields the letter needs, and a filing limit that has passed (unless ``force``)."""
+    from .lettercheck import check_letter_file
+    return check_letter_file(case_file, letter_id, blanks=blanks, force=force, today=today, notes=notes)
 
 
 # -- guides, comparison, recommender and the Starter Kit ------------------------------

@@ -429,16 +429,18 @@ def letter(letter_type: str, case_file: Path | None, state: str | None, fmt: str
     _stop_for(input_problems(case_file) + output_problems(output) + problems)
     _registry()
     api = _api()
-    # A case with problems is reported with every field this letter needs, in one message.
-    case = api.load_case_for_letter(case_file, letter_type, blanks=blanks) if case_file else None
-    state_obj = api.resolve_state(state, case)
-    if case is not None:
-        # Filing after the limit can cost the family its remedy: stop unless --force.
-        limit_note = api.check_filing_limit(letter_type, case, today=letter_date, force=force)
-        if limit_note:
-            click.echo(f"note: {limit_note}", err=True)
-    rendered = api.prepare_letter(letter_type, state=state_obj.code, case=case, blanks=blanks,
-                                  notes=not no_notes, today=letter_date)
+    if case_file is not None:
+        # Every problem at once: the case's own, the fields this letter needs, and a filing limit
+        # that has passed (filing late can cost the family its remedy: stop unless --force).
+        checked = api.check_letter(case_file, letter_type, blanks=blanks, force=force, today=letter_date,
+                                   notes=not no_notes)
+        api.resolve_state(state, checked.case)  # --state may repeat the case's state; a different one is an error
+        if checked.note:
+            click.echo(f"note: {checked.note}", err=True)
+        rendered = checked.rendered
+    else:
+        rendered = api.prepare_letter(letter_type, state=api.resolve_state(state, None).code, blanks=blanks,
+                                      notes=not no_notes, today=letter_date)
     from .letters import to_format
     data = to_format(rendered, fmt)
     if output is None and fmt in ("pdf", "docx"):
@@ -685,6 +687,10 @@ def new_state(code: str, name: str, folder: Path | None) -> None:
 from .logcli import log as _log_group  # noqa: E402 - `iepkit log`, the communication log
 
 cli.add_command(_log_group)
+
+from .batchcli import batch as _batch_group  # noqa: E402 - `iepkit batch`, a whole caseload
+
+cli.add_command(_batch_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
