@@ -24,6 +24,7 @@ fails with the loader's own reason.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import types
 from pathlib import Path
@@ -65,6 +66,7 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@functools.lru_cache(maxsize=512)
 def docx_text(data: bytes) -> str:
     """The text of a Word file, read back with python-docx: paragraphs, then table cells."""
     import io
@@ -77,6 +79,9 @@ def docx_text(data: bytes) -> str:
     return normalise(" ".join(parts))
 
 
+# Reading a PDF's text is slow, and many checks read the same letter: the same bytes
+# give the same text, so each is read once (a few hundred pages of text at most).
+@functools.lru_cache(maxsize=512)
 def pdf_text(data: bytes) -> str:
     """The text of a PDF, for assertions (needs pypdf, a test dependency)."""
     import io
