@@ -19,6 +19,7 @@ import yaml
 from hypothesis import given, strategies as st
 
 import iepkit_mississippi
+import iepkit_texas
 from iepkit import hookspecs, statecache, statefiles, yamlio
 from iepkit.errors import IepkitError, InputError
 from iepkit.plugins import PluginHost
@@ -27,6 +28,8 @@ from iepkit.statedata import StateFolder
 
 ROOT = Path(__file__).resolve().parent.parent
 MS_FOLDER = Path(iepkit_mississippi.__file__).parent
+# The state folders' names as installed: plugins/texas in a checkout, iepkit_texas from a wheel.
+MS, TX = MS_FOLDER.name, Path(iepkit_texas.__file__).parent.name
 PARTS = ("state", "processes", "letters", "deadline_rules", "guides", "recommend_criteria")
 
 # Runs the command line in a new process and reports which parts of which state folders were read.
@@ -71,13 +74,13 @@ def test_help_and_version_read_no_state_file(args):
 def test_states_reads_only_each_states_own_entry():
     read = _read_by("states")
     assert {name for _, name in read["parts"]} == {"state"}
-    assert {folder for folder, _ in read["parts"]} >= {"mississippi", "texas"}
+    assert {folder for folder, _ in read["parts"]} >= {MS, TX}
 
 
 def test_a_command_reads_only_the_state_it_uses():
     read = _read_by("letters", "--state", "TX")
-    texas = {name for folder, name in read["parts"] if folder == "texas"}
-    mississippi = {name for folder, name in read["parts"] if folder == "mississippi"}
+    texas = {name for folder, name in read["parts"] if folder == TX}
+    mississippi = {name for folder, name in read["parts"] if folder == MS}
     assert {"state", "processes", "letters"} <= texas
     assert mississippi == {"state"}
 
