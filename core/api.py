@@ -5,7 +5,27 @@ calls these functions and prints. Example::
 
     from iepkit import api
     case = api.load_case("examples/mississippi-case.yaml")
-    pdf = api.render_letter("mediation-request", case=case, fmt="pdf")
+    problems = api.validate(case.data, letter="mediation-request")  # [] or Problem(path, message) items
+    pdf = api.render_letter("mediation-request", case=case, fmt="pdf", date=datetime.date(2026, 12, 1))
+
+Safe by default: every call that writes a letter makes the CLI's checks, and a
+filing limit that has passed raises GuardRailError unless ``force=True``. Every
+error about the input is an ``InputError`` (``MissingFieldsError`` and
+``GuardRailError`` included) with ``.problems``; messages name no file the
+caller did not give and no command-line flag.
+
+Registries and threads: every function that looks states up takes
+``registry=`` (a ``Registry`` from ``load_registry()``), used by that call only
+(and everything it calls, in that thread); without it, the process's default
+(``registry()``) is used. Safe to share between threads: a loaded Registry (a
+state's content is read once, under a lock, when first used), and the State,
+Process, LetterTemplate and DeadlineRule objects it returns (immutable). Not
+safe: ``set_registry()`` replaces the process-wide default: call it at
+start-up or in tests, never while other threads render. Do not mutate a
+Case's ``data`` while another thread uses it.
+
+Versioning: ``__all__`` here is the public API, under semantic versioning with
+one minor release of DeprecationWarning before a removal (docs/versioning.md).
 """
 from __future__ import annotations
 
@@ -74,7 +94,10 @@ def _uses_registry(fn: Callable[_P, _R]) -> Callable[_P, _R]:
 
 def load_registry(only: Iterable[str] | None = None,
                   extra_plugins: Iterable[tuple[str, object]] = ()) -> Registry:
-    """Load plugins from entry points (or only those named) plus in-process ones, and index them."""
+    """Load plugins from entry points (or only those named) plus in-process ones, and index them.
+
+    The result is independent of the process's default registry: pass it as
+    ``registry=`` to any call. It may be shared between threads."""
     host = PluginHost()
     host.load_entry_points(only=only)
     for name, plugin in extra_plugins:
@@ -89,7 +112,11 @@ def registry() -> Registry:
 
 
 def set_registry(reg: Registry | None) -> None:
-    """Use ``reg`` as this process's registry (tests and embedding partners)."""
+    """Use ``reg`` as this process's default registry (None: load it again on next use).
+
+    Not thread-safe: it changes what every thread without ``registry=`` uses.
+    Call it at start-up or in tests; to use another registry for one call, pass
+    ``registry=`` instead."""
     set_process_registry(reg)
 
 
