@@ -140,9 +140,10 @@ def resolve_state(state: str | None, case: Case | None, *, registry: Registry | 
     if case is not None:
         found = find_state(case.state)
         if state and find_state(state).code != found.code:
-            raise IepkitError(f"{case.source}: the case is for {found.name} ({found.code}), "
-                              f"but the state asked for is {find_state(state).name}. "
-                              "Leave out --state, or use a case for that state.")
+            err = IepkitError(f"{case.source}: the case is for {found.name} ({found.code}), "
+                              f"but the state asked for is {find_state(state).name}.")
+            err.cli_hint = "Leave out --state, or use a case for that state."
+            raise err
         return found
     if not state:
         reg = _reg()
@@ -151,8 +152,9 @@ def resolve_state(state: str | None, case: Case | None, *, registry: Registry | 
             return reg.find_state(next(iter(reg.states)))  # which reads its content, or says why it cannot
         # Never a default: a letter or deadline for the wrong state is worse than a question.
         listed = ", ".join(f"{s.code} ({s.name})" for s in reg.sorted_states())
-        raise IepkitError(f"No state was given, and more than one is installed: {listed}. "
-                          "Name one with --state, or use a case file (it names its state).")
+        err = IepkitError(f"No state was given, and more than one is installed: {listed}.")
+        err.cli_hint = "Name one with --state, or use a case file (it names its state)."
+        raise err
     return find_state(state)
 
 
@@ -161,14 +163,16 @@ def _state_names() -> list[tuple[str, str]]:
 
 
 @_uses_registry
-def parse_case(data: Any, source: str = "case", *, today: _dt.date | None = None, registry: Registry | None = None) -> Case:
+def parse_case(data: Any, source: str = "case", *, today: _dt.date | None = None,
+               registry: Registry | None = None) -> Case:
     """Validate case data (parsed from YAML or JSON) against the installed states; raise InputError
     listing every problem. ``today`` is the day dates are checked against (default: today)."""
     return _case.parse_case(data, source, today=today, states=_state_names())
 
 
 @_uses_registry
-def load_case(path: str | Path, *, today: _dt.date | None = None, log: str | Path | None = None, registry: Registry | None = None) -> Case:
+def load_case(path: str | Path, *, today: _dt.date | None = None, log: str | Path | None = None,
+              registry: Registry | None = None) -> Case:
     """Read and validate a case file: every problem at once, the same for every command.
 
     Checks types and formats, event types, the state (one installed), and
@@ -349,7 +353,8 @@ def deadline_rules(state: str, *, registry: Registry | None = None) -> list[Dead
 
 
 @_uses_registry
-def deadlines(case: Case, *, today: _dt.date | None = None, registry: Registry | None = None) -> _deadlines.DeadlineReport:
+def deadlines(case: Case, *, today: _dt.date | None = None,
+              registry: Registry | None = None) -> _deadlines.DeadlineReport:
     """Every deadline the case's events start, soonest first, as of ``today`` (default: today).
 
     The report's ``deadlines`` hold each due date, days left (negative when
@@ -364,7 +369,8 @@ def deadlines(case: Case, *, today: _dt.date | None = None, registry: Registry |
 
 
 @_uses_registry
-def explain(case: Case, rule_id: str, *, today: _dt.date | None = None, registry: Registry | None = None) -> _deadlines.Deadline:
+def explain(case: Case, rule_id: str, *, today: _dt.date | None = None,
+            registry: Registry | None = None) -> _deadlines.Deadline:
     """One rule's deadline with its trail; an error says which event it needs if the case lacks it."""
     st = resolve_state(None, case)
     if rule_id not in _rules(st.code):

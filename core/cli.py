@@ -91,7 +91,7 @@ def _cli_hints(exc: IepkitError) -> str:
     """The flags and commands that help, added here: the library's own messages name none."""
     from .errors import InputError
     if not isinstance(exc, InputError):
-        return ""
+        return f" {exc.cli_hint}" if exc.cli_hint else ""
     from .lettercheck import cli_hints
     return cli_hints(exc)
 

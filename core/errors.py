@@ -16,6 +16,8 @@ class IepkitError(Exception):
     """Base class for errors that are the user's to fix (exit code 2)."""
 
     exit_code = 2
+    #: What to do, in the command line's words (a flag to add); the CLI prints it after the message.
+    cli_hint: str = ""
 
 
 @dataclass(frozen=True)

@@ -69,8 +69,9 @@ def filing_limit(letter_id: str, case: Case, *, today: _dt.date | None = None) -
     mark = f" {_deadlines.UNVERIFIED}" if not found.verified else ""
     cites = "; ".join(found.citations)
     if found.days_left >= 0:
-        return FilingLimit(**base, label=found.label, due=found.due, cites=tuple(found.citations), note=f"{found.label}{mark}: {_deadlines.fmt(found.due)}, {found.when} "
-                                        f"({rule_id}; {cites}).")
+        return FilingLimit(**base, label=found.label, due=found.due, cites=tuple(found.citations),
+                           note=f"{found.label}{mark}: {_deadlines.fmt(found.due)}, {found.when} "
+                                f"({rule_id}; {cites}).")
     ago = -found.days_left
     return FilingLimit(**base, note="", label=found.label, due=found.due, days_ago=ago,
                        cites=tuple(found.citations), passed=(

@@ -84,3 +84,14 @@ def test_api_messages_name_no_flag(example_data, tmp_path):
         api.load_case_for_letter(path, "mediation-request")
     assert "--blanks" not in str(info.value)
     assert {p.kind for p in info.value.problems} == {"", "missing-field"}
+
+
+def test_state_errors_name_no_flag_but_the_cli_adds_it(example_data, cli):
+    case = api.parse_case(example_data, "case")
+    with pytest.raises(api.IepkitError) as info:
+        api.resolve_state("TX", case)
+    assert "--state" not in str(info.value)
+    assert info.value.cli_hint  # the CLI's words, kept apart
+    res = cli("letter", "mediation-request", "--format", "txt")
+    assert res.returncode == 2
+    assert "Name one with --state" in res.stderr
