@@ -271,7 +271,8 @@ class Registry:
         raise UnknownChoiceError("state", query, [f"{s.code} ({s.name})" for s in self.sorted_states()])
 
     def sorted_states(self) -> list[State]:
-        return sorted(self.states.values(), key=lambda s: s.code)
+        with self._lock:  # a state whose content fails to load is dropped from ``states``
+            return sorted(self.states.values(), key=lambda s: s.code)
 
     def processes_for(self, code: str) -> list[Process]:
         with self._lock:
