@@ -144,8 +144,7 @@ def _make(task: Task, case: CaseInput) -> list[dict[str, Any]]:
 def _problems(exc: IepkitError, case: CaseInput) -> tuple[list[Problem], tuple[str, ...]] | None:
     """A case's problems from the error it raised, with hints, or None for another kind of error."""
     if isinstance(exc, MissingFieldsError):
-        return ([Problem(p, f"is missing; the {exc.letter_id} letter needs {label}") for p, label in exc.missing],
-                (MISSING_HINT,))
+        return list(exc.problems), (MISSING_HINT,)
     if isinstance(exc, InputError) and not exc.at:
         hints = tuple(h for h, seen in ((MISSING_HINT, "is missing; the "), (FORCE_HINT, "filing limit"))
                       if any(seen in p.message for p in exc.problems))

@@ -83,8 +83,17 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except IepkitError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {exc}{_cli_hints(exc)}", err=True)
             ctx.exit(exc.exit_code)
+
+
+def _cli_hints(exc: IepkitError) -> str:
+    """The flags and commands that help, added here: the library's own messages name none."""
+    from .errors import InputError
+    if not isinstance(exc, InputError):
+        return f" {exc.cli_hint}" if exc.cli_hint else ""
+    from .lettercheck import cli_hints
+    return cli_hints(exc)
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -436,7 +445,9 @@ def letter(letter_type: str, case_file: Path | None, state: str | None, fmt: str
                                    notes=not no_notes)
         api.resolve_state(state, checked.case)  # --state may repeat the case's state; a different one is an error
         if checked.note:
-            click.echo(f"note: {checked.note}", err=True)
+            from .lettercheck import FORCED
+            click.echo(f"note: {checked.note.replace(FORCED, ' Writing the letter anyway because of --force.')}",
+                       err=True)
         rendered = checked.rendered
     else:
         rendered = api.prepare_letter(letter_type, state=api.resolve_state(state, None).code, blanks=blanks,

@@ -7,14 +7,17 @@ bug reports.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class IepkitError(Exception):
     """Base class for errors that are the user's to fix (exit code 2)."""
 
     exit_code = 2
+    #: What to do, in the command line's words (a flag to add); the CLI prints it after the message.
+    cli_hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class Problem:
 
     path: str
     message: str
+    #: What kind of problem, for callers that react to it: "missing-field" (a field a letter
+    #: needs), "filing-limit" (a limit that has passed) or "" (anything else). Not compared.
+    kind: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
@@ -81,19 +87,51 @@ def nearest(given: str, choices: list[str]) -> str | None:
     return names[found[0]] if found else None
 
 
-class MissingFieldsError(IepkitError):
-    """A letter needs case fields that the case file does not have."""
+MISSING_FIELD = "missing-field"
+FILING_LIMIT = "filing-limit"
+
+
+class MissingFieldsError(InputError):
+    """A letter needs case fields that the case does not have.
+
+    ``problems`` holds one Problem per field (its path, and what the letter
+    needs it for). ``missing`` (path, label) pairs are kept for older callers:
+    deprecated, use ``problems``.
+    """
 
     def __init__(self, source: str, letter_id: str, missing: list[tuple[str, str]]):
-        self.source, self.letter_id, self.missing = source, letter_id, list(missing)
-        lines = [
-            f"{source}: the {letter_id} letter needs {len(missing)} "
-            f"field{'s' if len(missing) != 1 else ''} that the case file does not have:"
-        ]
-        lines += [f"  - {path} ({label})" for path, label in missing]
-        lines.append("Add them to the case file, or use --blanks to print fill-in lines instead.")
-        super().__init__("\n".join(lines))
+        self.letter_id = letter_id
+        self._missing = list(missing)
+        super().__init__(source, [Problem(path, f"is missing; the {letter_id} letter needs {label}", MISSING_FIELD)
+                                  for path, label in missing])
+
+    @property
+    def missing(self) -> list[tuple[str, str]]:
+        """Deprecated: use ``problems``. The (path, label) of each field the letter needs."""
+        import warnings
+        warnings.warn("MissingFieldsError.missing is deprecated; use .problems", DeprecationWarning, stacklevel=2)
+        return list(self._missing)
+
+    def render(self) -> str:
+        n = len(self._missing)
+        lines = [f"{self.source}: the {self.letter_id} letter needs {n} "
+                 f"field{'s' if n != 1 else ''} that the case does not have:"]
+        lines += [f"  - {path} ({label})" for path, label in self._missing]
+        return "\n".join(lines)
 
 
-class GuardRailError(IepkitError):
-    """An action that would likely hurt the user (e.g. filing past a limit) was stopped."""
+class GuardRailError(InputError):
+    """An action that would likely hurt the user (filing past a limit) was stopped.
+
+    Structured for any caller: ``letter_id``, ``rule_id`` (the deadline rule,
+    such as state-complaint-limit), ``label`` (the rule in words), ``last_day``
+    (a date), ``days_ago`` and ``citations`` (a tuple of legal references).
+    Pass ``force=True`` to the call to go ahead anyway.
+    """
+
+    def __init__(self, source: str, message: str, *, letter_id: str = "", rule_id: str = "", label: str = "",
+                 last_day: _dt.date | None = None, days_ago: int | None = None,
+                 citations: tuple[str, ...] = ()):
+        self.letter_id, self.rule_id, self.label = letter_id, rule_id, label
+        self.last_day, self.days_ago, self.citations = last_day, days_ago, tuple(citations)
+        super().__init__(source, [Problem("", message, FILING_LIMIT)])

@@ -17,10 +17,14 @@ from typing import Any
 from . import api
 from . import case as _case
 from .case import Case
-from .errors import GuardRailError, IepkitError, InputError, MissingFieldsError, Problem, UnknownChoiceError
+from .errors import (FILING_LIMIT, MISSING_FIELD, GuardRailError, IepkitError, InputError, MissingFieldsError,
+                     Problem, UnknownChoiceError)
 from .letters import RenderedLetter
 
+# The command line's own words, added by the CLI (``cli_hints``): the library's errors name no flag or file.
 MISSING_HINT = "Add the missing fields, or use --blanks to print fill-in lines for them."
+MISSING_FIELDS_HINT = "Add them to the case file, or use --blanks to print fill-in lines instead."
+FORCED = " Writing the letter anyway, as asked."
 FORCE_HINT = "If an exception applies or a date in the case is wrong, add --force to write the letter anyway."
 
 
@@ -37,6 +41,11 @@ class FilingLimit:
     note: str
     #: Why the limit has passed, with its date and rule; empty when it has not.
     passed: str = ""
+    #: The rule in words, its last day, how many days ago that was (when passed) and its citations.
+    label: str = ""
+    due: _dt.date | None = None
+    days_ago: int | None = None
+    cites: tuple[str, ...] = ()
 
 
 def filing_limit(letter_id: str, case: Case, *, today: _dt.date | None = None) -> FilingLimit | None:
@@ -60,27 +69,45 @@ def filing_limit(letter_id: str, case: Case, *, today: _dt.date | None = None) -
     mark = f" {_deadlines.UNVERIFIED}" if not found.verified else ""
     cites = "; ".join(found.citations)
     if found.days_left >= 0:
-        return FilingLimit(**base, note=f"{found.label}{mark}: {_deadlines.fmt(found.due)}, {found.when} "
-                                        f"({rule_id}; {cites}).")
+        return FilingLimit(**base, label=found.label, due=found.due, cites=tuple(found.citations),
+                           note=f"{found.label}{mark}: {_deadlines.fmt(found.due)}, {found.when} "
+                                f"({rule_id}; {cites}).")
     ago = -found.days_left
-    return FilingLimit(**base, note="", passed=(
+    return FilingLimit(**base, note="", label=found.label, due=found.due, days_ago=ago,
+                       cites=tuple(found.citations), passed=(
         f"the filing limit for the {letter_id} letter has passed. {found.label}{mark} was "
         f"{_deadlines.fmt(found.due)}, {ago} day{'s' if ago != 1 else ''} ago ({rule_id}; {cites})."))
 
 
 def guard_rail(limit: FilingLimit, source: str) -> GuardRailError:
-    """The error that stops a letter whose filing limit has passed, with how to check the date."""
-    return GuardRailError(f"{source}: {limit.passed} See how the date was worked out: iepkit deadlines "
-                          f"--case {source} --explain {limit.rule_id}. {FORCE_HINT}")
+    """The error that stops a letter whose filing limit has passed, with the rule, its last day and
+    citations as fields (the CLI adds how to check the date and --force)."""
+    return GuardRailError(source, limit.passed, letter_id=limit.letter_id, rule_id=limit.rule_id,
+                          label=limit.label, last_day=limit.due, days_ago=limit.days_ago, citations=limit.cites)
+
+
+def cli_hints(exc: IepkitError) -> str:
+    """The command line's last lines for an error from the library: which flag or command helps.
+    Empty for an error that needs none."""
+    if isinstance(exc, GuardRailError) and exc.rule_id and exc.source:
+        return (f" See how the date was worked out: iepkit deadlines --case {exc.source} "
+                f"--explain {exc.rule_id}. {FORCE_HINT}")
+    if isinstance(exc, MissingFieldsError):
+        return "\n" + MISSING_FIELDS_HINT
+    if isinstance(exc, InputError):
+        kinds = {p.kind for p in exc.problems}
+        hints = ([MISSING_HINT] if MISSING_FIELD in kinds else []) + ([FORCE_HINT] if FILING_LIMIT in kinds else [])
+        return "".join("\n" + h for h in hints)
+    return ""
 
 
 def limit_problem(limit: FilingLimit, *, dates: bool = True) -> Problem:
     """A passed filing limit as one problem among others. Without ``dates`` it names the event
     the limit counts from, never a date (for batch reports, which may be shared)."""
     if dates:
-        return Problem("", limit.passed)
+        return Problem("", limit.passed, FILING_LIMIT)
     return Problem(f"events.{limit.trigger}", f"the filing limit for the {limit.letter_id} letter has passed "
-                                              f"({limit.rule_id}; {limit.citations})")
+                                              f"({limit.rule_id}; {limit.citations})", FILING_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -134,7 +161,7 @@ def check_letter(data: Any, source: str, letter_id: str, *, blanks: bool = False
 
     limit = tolerated(lambda: filing_limit(letter_id, case, today=today))
     rendered = tolerated(lambda: api.prepare_letter(letter_id, state=st.code, case=case, blanks=True,
-                                                    today=today, notes=notes))
+                                                    today=today, notes=notes, force=True))
     missing = rendered.missing if rendered is not None and not blanks else []
     passed = limit is not None and bool(limit.passed) and not force
     if not problems and not passed and missing:
@@ -143,15 +170,13 @@ def check_letter(data: Any, source: str, letter_id: str, *, blanks: bool = False
         raise guard_rail(limit, source)
     if problems or missing or passed:
         reported = [p.path for p in problems]
-        extra = [Problem(path, f"is missing; the {letter_id} letter needs {label}")
+        extra = [Problem(path, f"is missing; the {letter_id} letter needs {label}", MISSING_FIELD)
                  for path, label in missing
                  if not any(r == path or r.startswith((path + ".", path + "[")) for r in reported)]
-        hints = ([MISSING_HINT] if extra else []) + ([FORCE_HINT] if passed else [])
-        raise InputError(source, problems + extra + ([limit_problem(limit, dates=dates)] if passed else []),
-                         hint="\n".join(hints))
+        raise InputError(source, problems + extra + ([limit_problem(limit, dates=dates)] if passed else []))
     note = None
     if limit is not None:
-        note = f"{limit.passed} Writing the letter anyway because of --force." if limit.passed else limit.note
+        note = limit.passed + FORCED if limit.passed else limit.note
     return LetterCheck(case=case, rendered=rendered, note=note)
 
 

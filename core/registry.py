@@ -10,6 +10,7 @@ items overridden, amended, withdrawn or added to by the state (``iepkit.layers``
 """
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -54,6 +55,9 @@ class Registry:
     #: Lazy registries only: the plugins whose content hooks were called, with what they registered.
     _got: dict[str, dict[str, list[Any]]] = field(default_factory=dict, repr=False)
     _loaded: set[str] = field(default_factory=set, repr=False)
+    #: Reading a state's content rebuilds the merged tables: one thread at a time, and no lookup
+    #: while it happens, so threads sharing a lazy registry never see it half-built.
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     # -- building ------------------------------------------------------------
     @classmethod
@@ -95,10 +99,15 @@ class Registry:
         owner = self.state_plugin.get(code)
         if owner is None or owner in self._loaded:
             return
-        owners = set(self.state_plugin.values())
-        self._load({owner, *(p for p in self.host.plugin_names() if p not in owners)})
+        with self._lock:
+            owners = set(self.state_plugin.values())
+            self._load({owner, *(p for p in self.host.plugin_names() if p not in owners)})
 
     def _load(self, plugins: set[str]) -> None:
+        with self._lock:
+            self._load_locked(plugins)
+
+    def _load_locked(self, plugins: set[str]) -> None:
         new = plugins - self._loaded
         if not new:
             return
@@ -244,12 +253,13 @@ class Registry:
             if q in (state.code.lower(), state.name.lower()):
                 plugin = self.state_plugin[state.code]
                 # Failures are told once: this state's as the error below, any other plugin's as usual.
-                tell, self.host.on_broken = self.host.on_broken, None
-                before = {i.name for i in self.host.broken}
-                try:
-                    self.load_state(state.code)
-                finally:
-                    self.host.on_broken = tell
+                with self._lock:
+                    tell, self.host.on_broken = self.host.on_broken, None
+                    before = {i.name for i in self.host.broken}
+                    try:
+                        self.load_state(state.code)
+                    finally:
+                        self.host.on_broken = tell
                 unusable = state.code not in self.states  # its content failed when first read
                 for info in self.host.broken:
                     if tell and info.name not in before and not (unusable and info.name == plugin):
@@ -261,37 +271,45 @@ class Registry:
         raise UnknownChoiceError("state", query, [f"{s.code} ({s.name})" for s in self.sorted_states()])
 
     def sorted_states(self) -> list[State]:
-        return sorted(self.states.values(), key=lambda s: s.code)
+        with self._lock:  # a state whose content fails to load is dropped from ``states``
+            return sorted(self.states.values(), key=lambda s: s.code)
 
     def processes_for(self, code: str) -> list[Process]:
-        self.load_state(code)
-        return list(self.processes.get(code, {}).values())
+        with self._lock:
+            self.load_state(code)
+            return list(self.processes.get(code, {}).values())
 
     def letters_for(self, code: str) -> list[LetterTemplate]:
-        self.load_state(code)
-        return list(self.letters.get(code, {}).values())
+        with self._lock:
+            self.load_state(code)
+            return list(self.letters.get(code, {}).values())
 
     def guides_for(self, code: str) -> list[Guide]:
-        self.load_state(code)
-        return list(self.guides.get(code, {}).values())
+        with self._lock:
+            self.load_state(code)
+            return list(self.guides.get(code, {}).values())
 
     def criteria_for(self, code: str) -> RecommendCriteria | None:
-        self.load_state(code)
-        return self.recommend_criteria.get(code, {}).get("criteria")
+        with self._lock:
+            self.load_state(code)
+            return self.recommend_criteria.get(code, {}).get("criteria")
 
     def withdrawn_for(self, code: str, kind: str = "deadline_rules") -> dict[str, Withdrawal]:
         """The federal items of ``kind`` a state withdrew, by id, each with its reason."""
-        self.load_state(code)
-        return dict(self.withdrawn.get(kind, {}).get(code, {}))
+        with self._lock:
+            self.load_state(code)
+            return dict(self.withdrawn.get(kind, {}).get(code, {}))
 
     def rules_for(self, code: str) -> dict[str, Any]:
         """A state's deadline rules (the federal layer's merged with its own), by id."""
-        self.load_state(code)
-        return dict(self.deadline_rules.get(code, {}))
+        with self._lock:
+            self.load_state(code)
+            return dict(self.deadline_rules.get(code, {}))
 
     def letter(self, code: str, letter_id: str) -> LetterTemplate:
-        self.load_state(code)
-        letters = self.letters.get(code, {})
+        with self._lock:
+            self.load_state(code)
+            letters = self.letters.get(code, {})
         if letter_id not in letters:
             raise UnknownChoiceError(f"letter type for {code}", letter_id, sorted(letters))
         return letters[letter_id]
@@ -303,6 +321,7 @@ class Registry:
 
 
 _process_registry: Registry | None = None
+_build_lock = threading.Lock()
 
 
 def process_registry() -> Registry:
@@ -310,9 +329,13 @@ def process_registry() -> Registry:
     every state at once, each state's content when that state is first used. Kept here, not in
     ``iepkit.api``, so `iepkit states` need not import what letters and deadlines need."""
     global _process_registry
-    if _process_registry is None:
-        _process_registry = Registry.build(process_host(), lazy=True)
-    return _process_registry
+    reg = _process_registry
+    if reg is None:
+        with _build_lock:  # threads asking at the same moment share one registry
+            if _process_registry is None:
+                _process_registry = Registry.build(process_host(), lazy=True)
+            reg = _process_registry
+    return reg
 
 
 def set_process_registry(reg: Registry | None) -> None:

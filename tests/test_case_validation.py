@@ -114,7 +114,7 @@ def test_missing_fields_error_type(example_data):
     case = api.parse_case(data, "case.yaml")
     with pytest.raises(MissingFieldsError) as info:
         api.render_letter("due-process-complaint", case=case, fmt="txt")
-    paths = [p for p, _ in info.value.missing]
+    paths = [p.path for p in info.value.problems]
     assert sorted(paths) == ["district.address", "district.name", "district.special_education_director"]
 
 

@@ -230,7 +230,7 @@ def test_the_follow_up_lists_everything_missing_at_once(cases):
 
     with pytest.raises(MissingFieldsError) as err:
         api.render_letter("meeting-follow-up", case=parse_case(data), fmt="txt")
-    assert [p for p, _ in err.value.missing] == ["meeting.date", "meeting.discussed"]
+    assert [p.path for p in err.value.problems] == ["meeting.date", "meeting.discussed"]
 
 
 def test_the_prior_written_notice_parts_are_numbered_in_order_in_word(cases):
