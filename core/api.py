@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Literal, overload
 
 from . import deadlines as _deadlines
 from .calendars import holiday_calendar, school_calendar_from_case
@@ -168,6 +168,23 @@ def prepare_letter(letter_id: str, *, state: str | None = None, case: Case | Non
     return _render(template, st, case, blanks=blanks, today=today, notes=notes)
 
 
+#: The formats each render function returns as bytes; the others are text (str).
+BinaryFormat = Literal["pdf", "docx"]
+TextFormat = Literal["html", "md", "txt"]
+
+
+@overload
+def render_letter(letter_id: str, *, state: str | None = None, case: Case | None = None,
+                  fmt: BinaryFormat = "pdf", blanks: bool = False, today: _dt.date | None = None,
+                  notes: bool = True) -> bytes: ...
+@overload
+def render_letter(letter_id: str, *, state: str | None = None, case: Case | None = None,
+                  fmt: TextFormat, blanks: bool = False, today: _dt.date | None = None,
+                  notes: bool = True) -> str: ...
+@overload
+def render_letter(letter_id: str, *, state: str | None = None, case: Case | None = None,
+                  fmt: str, blanks: bool = False, today: _dt.date | None = None,
+                  notes: bool = True) -> bytes | str: ...
 def render_letter(letter_id: str, *, state: str | None = None, case: Case | None = None,
                   fmt: str = "pdf", blanks: bool = False, today: _dt.date | None = None,
                   notes: bool = True) -> bytes | str:
@@ -459,6 +476,12 @@ def kit_html(*, state: str | None = None, case: Case | None = None, answers: dic
     return render_kit_html(inputs, today=today)
 
 
+@overload
+def render_kit(*, fmt: BinaryFormat = "pdf", **kwargs: Any) -> bytes: ...
+@overload
+def render_kit(*, fmt: Literal["html"], **kwargs: Any) -> str: ...
+@overload
+def render_kit(*, fmt: str, **kwargs: Any) -> bytes | str: ...
 def render_kit(*, fmt: str = "pdf", **kwargs: Any) -> bytes | str:
     """The Starter Kit as PDF bytes or an HTML string, or its Letters part as DOCX bytes."""
     if fmt not in KIT_FORMATS:
@@ -511,6 +534,15 @@ def log_entries(path: str | Path) -> list[Any]:
         return book.entries()
 
 
+@overload
+def render_log(entries: Iterable[Any], fmt: BinaryFormat = "pdf", *, today: _dt.date | None = None,
+               student_name: str | None = None) -> bytes: ...
+@overload
+def render_log(entries: Iterable[Any], fmt: Literal["html", "csv"], *, today: _dt.date | None = None,
+               student_name: str | None = None) -> str: ...
+@overload
+def render_log(entries: Iterable[Any], fmt: str, *, today: _dt.date | None = None,
+               student_name: str | None = None) -> bytes | str: ...
 def render_log(entries: Iterable[Any], fmt: str = "pdf", *, today: _dt.date | None = None,
                student_name: str | None = None) -> bytes | str:
     """The printed log: PDF or DOCX bytes, HTML or CSV text."""
@@ -525,3 +557,10 @@ def write_log(path: str | Path, entries: Iterable[Any], **kwargs: Any) -> Path:
     from .logexport import LOG_FORMATS
     fmt = output_format(path, kwargs.pop("fmt", None), LOG_FORMATS, what="a log")
     return write_atomic(path, render_log(entries, fmt, **kwargs))
+
+
+# -- many PDFs in one long-lived process ----------------------------------------------
+
+__all__ += ["RenderPool", "WorkerCrashedError"]
+
+from .render.pool import RenderPool, WorkerCrashedError  # noqa: E402 - its own section; imports little
