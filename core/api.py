@@ -12,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from pathlib import Path
-from typing import Any, Iterable, Literal, overload
+from typing import Any, Callable, Iterable, Literal, overload
 
 from . import deadlines as _deadlines
-from .calendars import holiday_calendar, school_calendar_from_case
+from .calendars import HolidayCalendar, holiday_calendar, school_calendar_from_case
 from . import case as _case
 from .case import ANSWERS_SCHEMA, Case
 from .errors import GuardRailError, IepkitError, InputError, Problem, UnknownChoiceError
@@ -238,7 +238,7 @@ __all__ += ["deadline_rules", "deadline_rule", "deadline_rule_dict", "deadline_r
             "check_filing_limit", "check_letter", "answers_text", "write_answers", "withdrawn_rules"]
 
 
-def _holidays(st: State):
+def _holidays(st: State) -> HolidayCalendar:
     """The state's business-day calendar: federal plus state holidays, with its changes."""
     return holiday_calendar(st.calendar or StateCalendar(subdivision=st.code))
 
@@ -418,7 +418,7 @@ def gather_answers(case: Case | None = None, answers: dict[str, Any] | None = No
     return parse_answers(merged, case.source if case is not None else "answers")
 
 
-def _limit_lookup(today: _dt.date):
+def _limit_lookup(today: _dt.date) -> Callable[[str, str, _dt.date], tuple[_dt.date, str, str]]:
     def lookup(code: str, rule_id: str, trigger_date: _dt.date) -> tuple[_dt.date, str, str]:
         rules = _rules(code)
         if rule_id not in rules:
