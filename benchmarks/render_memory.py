@@ -1,7 +1,7 @@
 """Peak memory while printing many letters: in one process, and through api.RenderPool.
 
 Run: python benchmarks/render_memory.py [--renders 1000] [--workers 2] [--per-worker 200]
-Linux only (reads /proc). Each way runs in a process of its own, so one cannot
+Linux only (reads /proc). Each letter is for a different (made-up) family. Each way runs in a process of its own, so one cannot
 inflate the other's figures. Prints, every tenth of the run, the resident memory
 (RSS) of the process that asks for the letters and of the pool's workers, then
 each way's peaks. It asserts nothing (figures go here, not in tests).
@@ -95,14 +95,21 @@ def _mib(kib: int) -> str:
 
 
 def run_one(mode: str, renders: int, workers: int, per_worker: int) -> None:
+    import yaml
+
     from iepkit import api
-    case = api.load_case(CASE)
+    with CASE.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
     started = time.monotonic()
     with Sampler() as sampler:
         pool = api.RenderPool(workers=workers, renders_per_worker=per_worker) if mode == "pool" else None
         try:
             step = max(1, renders // 10)
             for n in range(1, renders + 1):
+                # A different family each time, as a service sees: text the PDF engine has not laid out yet.
+                data["student"]["name"] = f"Student{n} Family{n * 7919 % 1000}"
+                data["dispute"]["summary"] = f"Case {n}: " + " ".join(f"word{n * i}" for i in range(40))
+                case = api.parse_case(data, "benchmark case")
                 if pool is None:
                     pdf = api.render_letter("mediation-request", case=case, fmt="pdf")
                 else:
