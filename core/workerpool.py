@@ -11,7 +11,7 @@ Here each worker is a one-process ``ProcessPoolExecutor`` (a *slot*). A
 caller's task is run on a free slot by one of the pool's dispatcher threads;
 after ``tasks_per_worker`` tasks the slot's process is shut down and the next
 task starts a fresh one, so memory a library never gives back (WeasyPrint
-grows by about 0.25 MiB a PDF) is returned to the system. A worker that dies
+can keep up to about 0.25 MiB a PDF) is returned to the system. A worker that dies
 fails only the task it was running, with ``WorkerCrashedError``; its slot
 gets a new process and the pool keeps working.
 

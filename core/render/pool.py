@@ -1,7 +1,8 @@
 """Many PDFs in one long-lived process, with memory that stays bounded.
 
-WeasyPrint's memory grows about 0.25 MiB with every PDF and never comes back
-(the library's caches, below iepkit). A partner's service, or ``iepkit
+WeasyPrint can keep memory after each PDF and never give it back (up to about
+0.25 MiB a PDF has been measured; it depends on the letters and the machine),
+below iepkit. A partner's service, or ``iepkit
 serve``, that prints letters all day would grow without end. ``RenderPool``
 prints PDFs in a few worker processes instead, each replaced after
 ``renders_per_worker`` PDFs, so the memory used stays about the same however
