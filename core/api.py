@@ -34,10 +34,10 @@ import dataclasses
 import datetime as _dt
 import functools
 from pathlib import Path
-from typing import Any, Callable, Iterable, ParamSpec, TypeVar
+from typing import Any, Callable, Iterable, Literal, ParamSpec, TypeVar, overload
 
 from . import deadlines as _deadlines
-from .calendars import holiday_calendar, school_calendar_from_case
+from .calendars import HolidayCalendar, holiday_calendar, school_calendar_from_case
 from . import case as _case
 from .case import ANSWERS_SCHEMA, Case
 from .errors import GuardRailError, IepkitError, InputError, MissingFieldsError, Problem, UnknownChoiceError
@@ -262,6 +262,26 @@ def _letter_date(date: _dt.date | None, today: _dt.date | None) -> _dt.date | No
     return date if date is not None else today
 
 
+#: The formats each render function returns as bytes; the others are text (str).
+BinaryFormat = Literal["pdf", "docx"]
+TextFormat = Literal["html", "md", "txt"]
+
+
+@overload
+def render_letter(letter_id: str, *, state: str | None = None, case: Case | None = None,
+                  fmt: BinaryFormat = "pdf", blanks: bool = False, today: _dt.date | None = None,
+                  notes: bool = True, force: bool = False, date: _dt.date | None = None,
+                  registry: Registry | None = None) -> bytes: ...
+@overload
+def render_letter(letter_id: str, *, state: str | None = None, case: Case | None = None,
+                  fmt: TextFormat, blanks: bool = False, today: _dt.date | None = None,
+                  notes: bool = True, force: bool = False, date: _dt.date | None = None,
+                  registry: Registry | None = None) -> str: ...
+@overload
+def render_letter(letter_id: str, *, state: str | None = None, case: Case | None = None,
+                  fmt: str, blanks: bool = False, today: _dt.date | None = None,
+                  notes: bool = True, force: bool = False, date: _dt.date | None = None,
+                  registry: Registry | None = None) -> bytes | str: ...
 @_uses_registry
 def render_letter(letter_id: str, *, state: str | None = None, case: Case | None = None,
                   fmt: str = "pdf", blanks: bool = False, today: _dt.date | None = None,
@@ -337,7 +357,7 @@ __all__ += ["deadline_rules", "deadline_rule", "deadline_rule_dict", "deadline_r
             "check_filing_limit", "check_letter", "answers_text", "write_answers", "withdrawn_rules"]
 
 
-def _holidays(st: State):
+def _holidays(st: State) -> HolidayCalendar:
     """The state's business-day calendar: federal plus state holidays, with its changes."""
     return holiday_calendar(st.calendar or StateCalendar(subdivision=st.code))
 
@@ -572,7 +592,7 @@ def gather_answers(case: Case | None = None, answers: dict[str, Any] | None = No
     return parse_answers(merged, case.source if case is not None else "answers")
 
 
-def _limit_lookup(today: _dt.date):
+def _limit_lookup(today: _dt.date) -> Callable[[str, str, _dt.date], tuple[_dt.date, str, str]]:
     def lookup(code: str, rule_id: str, trigger_date: _dt.date) -> tuple[_dt.date, str, str]:
         rules = _rules(code)
         if rule_id not in rules:
@@ -632,6 +652,12 @@ def kit_html(*, state: str | None = None, case: Case | None = None, answers: dic
     return render_kit_html(inputs, today=today)
 
 
+@overload
+def render_kit(*, fmt: BinaryFormat = "pdf", **kwargs: Any) -> bytes: ...
+@overload
+def render_kit(*, fmt: Literal["html"], **kwargs: Any) -> str: ...
+@overload
+def render_kit(*, fmt: str, **kwargs: Any) -> bytes | str: ...
 def render_kit(*, fmt: str = "pdf", **kwargs: Any) -> bytes | str:
     """The Starter Kit as PDF bytes or an HTML string, or its Letters part as DOCX bytes."""
     if fmt not in KIT_FORMATS:
@@ -684,6 +710,15 @@ def log_entries(path: str | Path) -> list[Any]:
         return book.entries()
 
 
+@overload
+def render_log(entries: Iterable[Any], fmt: BinaryFormat = "pdf", *, today: _dt.date | None = None,
+               student_name: str | None = None) -> bytes: ...
+@overload
+def render_log(entries: Iterable[Any], fmt: Literal["html", "csv"], *, today: _dt.date | None = None,
+               student_name: str | None = None) -> str: ...
+@overload
+def render_log(entries: Iterable[Any], fmt: str, *, today: _dt.date | None = None,
+               student_name: str | None = None) -> bytes | str: ...
 def render_log(entries: Iterable[Any], fmt: str = "pdf", *, today: _dt.date | None = None,
                student_name: str | None = None) -> bytes | str:
     """The printed log: PDF or DOCX bytes, HTML or CSV text."""
@@ -698,3 +733,10 @@ def write_log(path: str | Path, entries: Iterable[Any], **kwargs: Any) -> Path:
     from .logexport import LOG_FORMATS
     fmt = output_format(path, kwargs.pop("fmt", None), LOG_FORMATS, what="a log")
     return write_atomic(path, render_log(entries, fmt, **kwargs))
+
+
+# -- many PDFs in one long-lived process ----------------------------------------------
+
+__all__ += ["RenderPool", "WorkerCrashedError"]
+
+from .render.pool import RenderPool, WorkerCrashedError  # noqa: E402 - its own section; imports little

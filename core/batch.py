@@ -22,7 +22,7 @@ import json
 import os
 import signal
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -32,6 +32,8 @@ from .caseload import CaseInput, Caseload
 from .errors import IepkitError, InputError, MissingFieldsError, Problem
 from .fileio import PRIVATE_MODE, write_atomic
 from .filepaths import ENDING
+from .render.pool import RENDERS_PER_WORKER
+from .workerpool import WorkerPool
 
 #: The manifest's name in the output folder (hidden: it is not an output).
 MANIFEST = ".iepkit-batch.jsonl"
@@ -181,7 +183,7 @@ def _init_worker(fmt: str) -> None:
     # out work and waits for each worker to finish its current case, so no file is half-made.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from . import api
-    api.registry()  # already loaded when the worker was forked; loaded once otherwise
+    api.registry()  # loaded once a worker, not inside its first case's time
     if fmt == "pdf":
         _import_pdf_engine()
 
@@ -273,15 +275,12 @@ def _execute(task: Task, cases: list[CaseInput], jobs: int,
         except KeyboardInterrupt:
             return True
         return False
-    import multiprocessing
-    # Forked workers start with the plugins already loaded; elsewhere each loads them once.
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    # Worker processes are replaced after a number of PDFs (iepkit.workerpool), so a long run's
+    # memory stays bounded; each new worker loads the plugins and the PDF engine once.
     fmt = task.fmt if task.kind != "deadlines" else ""
-    if fmt == "pdf" and context is not None:
-        _import_pdf_engine()  # once here, inherited by every forked worker
     chunks = _chunks(cases, task, jobs)
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
-                               initializer=_init_worker, initargs=(fmt,))
+    per_worker = max(1, RENDERS_PER_WORKER // CHUNK_MAX[task.kind]) if fmt in ("pdf", "docx") else None
+    pool = WorkerPool(min(jobs, len(chunks)), per_worker, initializer=_init_worker, initargs=(fmt,))
     futures = {pool.submit(_work_chunk, task, chunk): chunk for chunk in chunks}
     handled: set[Any] = set()
 

@@ -185,7 +185,7 @@ class Case:
     @property
     def state(self) -> str:
         """What the case says its state is (a code or a name, as written)."""
-        return self.data["state"]
+        return str(self.data["state"])
 
     def get(self, path: str, default: Any = None) -> Any:
         """The value at a dotted path (``parents[0].name`` or ``parents.0.name``), or default."""

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 # FEDERAL: the origin of an item that comes from the built-in federal layer (IDEA,
 # 34 CFR Part 300) rather than from a state: see ``iepkit.layers``. Defined with the
 # hooks, which every plugin imports, so the federal plugin need not import this module.
-from .hookspecs import FEDERAL  # noqa: F401 - part of this module's vocabulary
+from .hookspecs import FEDERAL as FEDERAL  # noqa: F401 - part of this module's vocabulary
 
 
 @dataclass(frozen=True)

@@ -502,3 +502,28 @@ def test_the_example_caseload_is_fictional():
     for line in JSONL.read_text(encoding="utf-8").splitlines():
         parent = json.loads(line)["parents"][0]
         assert re.fullmatch(r"\d{3}-555-01\d\d", parent["phone"]) and parent["email"].endswith("@example.com")
+
+
+def test_workers_are_replaced_after_a_number_of_files_and_every_file_is_still_made(tmp_path, twelve, monkeypatch):
+    """Bounded memory: with RENDERS_PER_WORKER at 2, a new worker process takes over after each
+    chunk, and the run still makes every file the one-process run makes."""
+    from iepkit import batch as batch_module
+    from iepkit import workerpool
+
+    started: list[int] = []
+
+    class Counting(workerpool.ProcessPoolExecutor):  # type: ignore[misc]
+        def __init__(self, *args, **kwargs):
+            started.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(workerpool, "ProcessPoolExecutor", Counting)
+    monkeypatch.setattr(batch_module, "RENDERS_PER_WORKER", 2)
+    two = batch("letter", "mediation-request", "--cases", twelve, "-o", tmp_path / "two", "--format", "docx",
+                "--date", DAY, "--jobs", "2")
+    one = batch("letter", "mediation-request", "--cases", twelve, "-o", tmp_path / "one", "--format", "docx",
+                "--date", DAY, "--jobs", "1")
+    assert one.exit_code == two.exit_code == 1
+    assert sorted(outputs(tmp_path / "two")) == sorted(outputs(tmp_path / "one"))
+    assert len(outputs(tmp_path / "two")) == 11
+    assert len(started) > 2  # more worker processes than --jobs: they were replaced
