@@ -61,7 +61,8 @@ def filing_limit(letter_id: str, case: Case, *, today: _dt.date | None = None) -
     if rule is None:
         raise IepkitError(f"the {st.name} plugin's {letter_id} letter names filing_limit_rule "
                           f"'{rule_id}', which is not one of its deadline rules")
-    base = dict(letter_id=letter_id, rule_id=rule_id, trigger=rule.trigger or "", citations=rule.current.citations)
+    base: dict[str, Any] = dict(letter_id=letter_id, rule_id=rule_id, trigger=rule.trigger or "",
+                                citations=rule.current.citations)
     found = api.deadlines(case, today=today).get(rule_id)
     if found is None or found.due is None or found.days_left is None:
         return FilingLimit(**base, note=f"add a '{rule.trigger}' event to your case to check the filing limit "
