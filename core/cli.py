@@ -674,6 +674,31 @@ def init(state: str | None, output: Path, force: bool) -> None:
         click.get_current_context().exit(code)
 
 
+@cli.command("schema")
+@click.argument("which", type=click.Choice(["case"]), metavar="case")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write it to this file (a .json file); default: print it.")
+def schema_command(which: str, output: Path | None) -> None:
+    """Print the case file's JSON Schema, for editors that check YAML as you type.
+
+    It is made from the same rules iepkit checks a case file with, field by
+    field, with each field's description in plain words.
+    """
+    from .schemajson import case_json_schema
+
+    text = json.dumps(case_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if output.suffix.lower() != ".json":
+        click.echo(f"error: {output}: a JSON Schema is written to a .json file", err=True)
+        sys.exit(2)
+    from .fileio import write_atomic
+
+    write_atomic(output, text)
+    click.echo(f"Wrote {output}", err=True)
+
+
 @cli.command("new-state")
 @click.argument("code")
 @click.option("--name", "name", required=True, metavar="NAME",
