@@ -71,7 +71,8 @@ def _folder(tmp_path: Path, deadlines: str = DEADLINES, processes: str | None = 
     return folder
 
 
-def _plugin(folder: Path, processes: bool = False) -> object:
+def _plugin(folder: Path, processes: bool = False, letters: bool = False) -> object:
+    """Testland's folder as a plugin: its state and rules, and its processes or letters if asked."""
     data = StateFolder(folder)
 
     class Testland:
@@ -89,6 +90,12 @@ def _plugin(folder: Path, processes: bool = False) -> object:
             def register_processes(self, register):
                 for process in data.processes:
                     register(process)
+
+        if letters:
+            @hookimpl
+            def register_letters(self, register):
+                for letter in data.letters:
+                    register(letter)
 
     return Testland()
 

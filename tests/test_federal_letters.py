@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from iepkit import api, hookimpl
+from iepkit import api
 from iepkit.federal import DATA as FEDERAL_DATA
 from iepkit.layers import LayerError, merge
 from iepkit.model import FEDERAL, Amendment, Withdrawal
-from iepkit.statedata import StateFolder
 from iepkit.testing import StateConformance, normalise
 
-from test_federal_layer import _folder
+from test_federal_layer import _folder, _plugin
 
 # 34 CFR 300.153(a)-(d): what a state complaint must hold.
 STATE_COMPLAINT = ["34 CFR 300.153(b)(1)", "34 CFR 300.153(b)(2)", "34 CFR 300.153(b)(3)",
@@ -140,24 +139,7 @@ def _testland(tmp_path: Path) -> object:
     (folder / "letters").mkdir()
     (folder / "letters" / "state-complaint.html").write_text(TEMPLATE, "utf-8")
     (folder / "letters.yaml").write_text(LETTERS, "utf-8")
-    data = StateFolder(folder)
-
-    class Testland:
-        @hookimpl
-        def register_states(self, register):
-            register(data.state)
-
-        @hookimpl
-        def register_deadline_rules(self, register):
-            for rule in data.deadline_rules:
-                register(rule)
-
-        @hookimpl
-        def register_letters(self, register):
-            for letter in data.letters:
-                register(letter)
-
-    return Testland()
+    return _plugin(folder, letters=True)
 
 
 @pytest.fixture

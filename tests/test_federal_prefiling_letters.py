@@ -20,14 +20,14 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from iepkit import api, hookimpl
+from iepkit import api
 from iepkit.case import parse_case
 from iepkit.cli import cli
 from iepkit.model import FEDERAL
 from iepkit.statedata import StateFolder
 from iepkit.testing import docx_text, expected_text, foreign_words, normalise, pdf_text
 
-from test_federal_layer import _folder
+from test_federal_layer import _folder, _plugin
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = {"MS": "examples/mississippi-case.yaml", "TX": "examples/texas-case.yaml"}
@@ -296,24 +296,8 @@ def _testland(tmp_path: Path) -> None:
     (folder / "letters" / "pwn-request.html").write_text(OVERRIDE_TEMPLATE, "utf-8")
     (folder / "letters" / "iee-request.html").write_text(EXTEND_TEMPLATE, "utf-8")
     (folder / "letters.yaml").write_text(LETTERS_YAML, "utf-8")
-    data = StateFolder(folder)
 
-    class Testland:
-        @hookimpl
-        def register_states(self, register):
-            register(data.state)
-
-        @hookimpl
-        def register_deadline_rules(self, register):
-            for rule in data.deadline_rules:
-                register(rule)
-
-        @hookimpl
-        def register_letters(self, register):
-            for letter in data.letters:
-                register(letter)
-
-    reg = api.load_registry(only=[], extra_plugins=[("testland", Testland())])
+    reg = api.load_registry(only=[], extra_plugins=[("testland", _plugin(folder, letters=True))])
     assert "ZZ" in reg.states and not reg.host.warnings(), reg.host.warnings()
     api.set_registry(reg)
 

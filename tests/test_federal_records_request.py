@@ -18,7 +18,7 @@ from iepkit.model import FEDERAL
 from iepkit.statedata import StateFolder
 from iepkit.testing import expected_text, normalise, pdf_text
 
-from test_federal_layer import _folder
+from test_federal_layer import _folder, _plugin
 from test_federal_letters import WHOLE_FEDERAL_LETTERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,24 +155,7 @@ def _testland(tmp_path: Path, letters: str, template: str | None = None) -> obje
         (folder / "letters").mkdir()
         (folder / "letters" / "records-request.html").write_text(template, "utf-8")
     (folder / "letters.yaml").write_text(letters, "utf-8")
-    data = StateFolder(folder)
-
-    class Testland:
-        @hookimpl
-        def register_states(self, register):
-            register(data.state)
-
-        @hookimpl
-        def register_deadline_rules(self, register):
-            for rule in data.deadline_rules:
-                register(rule)
-
-        @hookimpl
-        def register_letters(self, register):
-            for letter in data.letters:
-                register(letter)
-
-    return Testland()
+    return _plugin(folder, letters=True)
 
 
 def _use(plugin: object) -> None:
